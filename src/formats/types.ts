@@ -1,0 +1,60 @@
+// The single contract every format implements: it reads records from a RecordSource and yields zip entries,
+// each entry's bytes as an async iterable of chunks. Formats never open stores, files or the zip themselves.
+
+import type { Channel, RecordKind } from '../model/records.ts';
+import type { ExportOptions, FormatId, RecordFilter } from '../model/request.ts';
+import type { RecordSource } from '../model/source.ts';
+
+export type { FormatId };
+
+/** One file the format wants in the archive. */
+export interface EncodedEntry {
+  /** Path inside the zip with forward slashes, e.g. `activities/fit/2025-03-01_0712_morning-run.fit`. The engine makes paths unique. */
+  path: string;
+  /** Modification time written in the zip entry, epoch ms UTC (from the data or the request, never the clock). */
+  modifiedMs: number;
+  /** Records of each kind this entry carries, for the manifest counts. */
+  recordCounts: Partial<Record<RecordKind, number>>;
+  /** The bytes, pulled lazily chunk by chunk. The engine finishes one entry before it asks for the next. */
+  content: AsyncIterable<Uint8Array>;
+}
+
+/** A record the format could not encode; the engine lists it in the manifest's `skipped` list and goes on. */
+export interface SkippedRecord {
+  kind: RecordKind;
+  id: string;
+  reason: string;
+}
+
+export interface EncodeContext {
+  source: RecordSource;
+  /** The export's filter, with `kinds` narrowed to the kinds this format was chosen for. */
+  filter: RecordFilter;
+  options: ExportOptions;
+  /** The export's creation time, epoch ms UTC. */
+  createdAtMs: number;
+  signal?: AbortSignal;
+  /** Report a record that cannot be encoded; the format then leaves it out and continues. */
+  skip(record: SkippedRecord): void;
+}
+
+/** How much output a format makes, for `plan`'s size estimate (bytes, rough but honest). */
+export interface SizeModel {
+  bytesPerSample: number;
+  bytesPerRecord: number;
+  bytesPerFile: number;
+}
+
+export interface FormatEncoder {
+  id: FormatId;
+  /** Record kinds this format can write. */
+  kinds: readonly RecordKind[];
+  /** False for formats that barely compress (FIT, PNG, nested zips): the engine stores them instead of deflating. */
+  isCompressible: boolean;
+  size: SizeModel;
+  /** Track channels this format cannot carry with the given options (for plan's fidelity warnings). */
+  lostChannels(options: ExportOptions): Channel[];
+  /** Other things this format drops, in words (e.g. "laps" for CSV). */
+  lostFeatures: readonly string[];
+  entries(context: EncodeContext): AsyncIterable<EncodedEntry>;
+}

@@ -1,0 +1,68 @@
+// What a person asks to export: kinds, time range, filters, formats per kind and options.
+
+import type { RecordKind } from './records.ts';
+
+/** Output formats. `original` passes imported device files through unchanged. */
+export type FormatId = 'fit' | 'tcx' | 'gpx' | 'csv' | 'json' | 'xml' | 'pdf' | 'xlsx' | 'original';
+
+export interface TimeRange {
+  /** Inclusive start, epoch ms UTC. */
+  fromMs?: number;
+  /** Exclusive end, epoch ms UTC. */
+  toMs?: number;
+}
+
+/** A condition on a record field (top-level field like `name`, a totals field like `totals.distanceM`, or a custom field `fields.amount`). */
+export interface FieldCondition {
+  field: string;
+  op: 'eq' | 'contains' | 'gt' | 'lt';
+  value: string | number | boolean;
+}
+
+/** Which records an export (or a query) covers. */
+export interface RecordFilter {
+  kinds: RecordKind[];
+  range?: TimeRange;
+  /** Records carrying any of these tags (activities and generic records). */
+  tags?: string[];
+  /** Records in any of these categories. */
+  categories?: string[];
+  /** Generic record types to include (`time_entry`…); all when absent. */
+  recordTypes?: string[];
+  conditions?: FieldCondition[];
+  /** Case-insensitive text search over names, titles, notes, tags and text fields. */
+  text?: string;
+}
+
+export type GpxDialect = 'garmin-tpx-v1' | 'garmin-tpx-v2' | 'plain';
+
+export interface ExportOptions {
+  /** Deflate level for compressible entries, 0–9 (default 6, the level zip.js deflates natively). */
+  compressionLevel: number;
+  csv: {
+    /** Prefix a UTF-8 byte order mark (Excel on Windows needs it for non-ASCII). Default false. */
+    bom: boolean;
+    /** Neutralise cells starting with = + - @ against spreadsheet formula injection. Default true. */
+    formulaSafe: boolean;
+    /** Also write one samples CSV per activity. Default false. */
+    samples: boolean;
+    /** Split a table into one file per year above this many rows. Default 100_000. */
+    maxRowsPerFile: number;
+  };
+  gpx: { dialect: GpxDialect };
+}
+
+export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
+  compressionLevel: 6,
+  csv: { bom: false, formulaSafe: true, samples: false, maxRowsPerFile: 100_000 },
+  gpx: { dialect: 'garmin-tpx-v1' },
+};
+
+export interface ExportRequest {
+  /** Creation time of the export, epoch ms UTC. Part of the request so the same request gives the same bytes. */
+  createdAtMs: number;
+  filter: RecordFilter;
+  /** Formats to write for each selected kind. */
+  formats: Partial<Record<RecordKind, FormatId[]>>;
+  options: ExportOptions;
+}
