@@ -1,0 +1,222 @@
+// Pure builders for CSV: one cell, one row, the header rows and the row of each record kind.
+// Quoting follows papaparse's `unparse` (RFC 4180 plus leading/trailing-space quoting) so files match it byte for byte.
+
+import type { Activity, DailySteps, FieldValue, GenericRecord, Sleep, TrackChunk, Weight } from '../../model/records.ts';
+import { IsoTimeFormatter, formatIsoLocal, formatIsoUtc } from '../time-format.ts';
+
+/** RFC 4180 §2.1: records end with CRLF (also papaparse's default `newline`). */
+export const CSV_NEWLINE = '\r\n';
+/** UTF-8 byte order mark, written first when `options.csv.bom` (Excel on Windows needs it for non-ASCII). */
+export const UTF8_BOM = '\uFEFF';
+/** Separator of several tags inside one cell. */
+export const TAG_SEPARATOR = ';';
+/** Decimals kept for coordinates (1e-7° ≈ 1 cm) and for every other measured value. */
+export const COORDINATE_DECIMALS = 7;
+export const VALUE_DECIMALS = 3;
+/** Custom fields have unknown units; 6 decimals removes binary noise (0.1 + 0.2) but keeps rates like 0.0425. */
+export const CUSTOM_FIELD_DECIMALS = 6;
+
+// Papaparse quotes a cell holding CR, LF, a quote, a BOM or the delimiter, or starting/ending with a space.
+const NEEDS_QUOTES = /[",\r\n\uFEFF]|^ | $/;
+// OWASP "CSV injection": cells a spreadsheet may evaluate. Papaparse's `escapeFormulae` uses the same set
+// but misses multi-line cells (its regex has no `s` flag); we neutralise those too.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell: neutralised against formula injection when asked, then quoted when needed. `undefined`/`null` → empty. */
+export function textCell(value: string | undefined | null, isFormulaSafe: boolean): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (isFormulaSafe && FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * A numeric cell: dot decimal, at most `decimals` decimals, no exponent, no float noise, `-0` as `0`.
+ * Missing, NaN and ±Infinity give an empty cell. Never quoted and never neutralised (a negative number stays a number).
+ */
+export function numberCell(value: number | undefined | null, decimals = VALUE_DECIMALS): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '';
+  const scale = POWERS_OF_TEN[decimals];
+  const rounded = Math.round(value * scale) / scale;
+  if (rounded === 0) return '0';
+  const text = String(rounded);
+  // String() switches to exponent notation below 1e-6 and from 1e21 on.
+  if (text.includes('e')) return plainDecimal(rounded, decimals);
+  return text;
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+function plainDecimal(value: number, decimals: number): string {
+  if (Math.abs(value) >= 1e21) return BigInt(Math.round(value)).toString();
+  return value.toFixed(decimals).replace(/\.?0+$/, '');
+}
+
+/** Joins cells into one CSV line with its CRLF. */
+export function csvLine(cells: readonly string[]): string {
+  return cells.join(',') + CSV_NEWLINE;
+}
+
+/** The header line for column names (names are text cells too, so custom field names get the same quoting). */
+export function headerLine(columns: readonly string[], isFormulaSafe: boolean): string {
+  return csvLine(columns.map((name) => textCell(name, isFormulaSafe)));
+}
+
+/** ISO 8601 local time with its offset (`+00:00`, never `Z`), empty when unknown. */
+function localTimeCell(timeMs: number | undefined, utcOffsetMin: number): string {
+  return timeMs === undefined || !Number.isFinite(timeMs) ? '' : formatIsoLocal(timeMs, utcOffsetMin);
+}
+
+function utcTimeCell(timeMs: number | undefined): string {
+  return timeMs === undefined || !Number.isFinite(timeMs) ? '' : formatIsoUtc(timeMs);
+}
+
+export const ACTIVITY_COLUMNS = [
+  'id', 'name', 'sport', 'sub_sport', 'start_time', 'start_time_utc', 'time_zone', 'elapsed_s', 'timer_s',
+  'distance_m', 'calories', 'ascent_m', 'descent_m', 'avg_heart_rate_bpm', 'max_heart_rate_bpm',
+  'avg_cadence_rpm', 'max_cadence_rpm', 'avg_power_w', 'max_power_w', 'avg_speed_mps', 'max_speed_mps',
+  'device', 'category', 'tags', 'sample_count', 'notes',
+] as const;
+
+/** One activity summary line, columns as in `ACTIVITY_COLUMNS`. */
+export function activityLine(activity: Activity, isFormulaSafe: boolean): string {
+  const t = activity.totals;
+  const device = activity.device ? [activity.device.manufacturer, activity.device.product].filter(Boolean).join(' ') : '';
+  return csvLine([
+    textCell(activity.id, isFormulaSafe),
+    textCell(activity.name, isFormulaSafe),
+    textCell(activity.sport, isFormulaSafe),
+    textCell(activity.subSport, isFormulaSafe),
+    localTimeCell(activity.startTimeMs, activity.utcOffsetMin),
+    utcTimeCell(activity.startTimeMs),
+    textCell(activity.timeZone, isFormulaSafe),
+    numberCell(t.elapsedS),
+    numberCell(t.timerS),
+    numberCell(t.distanceM),
+    numberCell(t.calories),
+    numberCell(t.ascentM),
+    numberCell(t.descentM),
+    numberCell(t.avgHeartRateBpm),
+    numberCell(t.maxHeartRateBpm),
+    numberCell(t.avgCadenceRpm),
+    numberCell(t.maxCadenceRpm),
+    numberCell(t.avgPowerW),
+    numberCell(t.maxPowerW),
+    numberCell(t.avgSpeedMps),
+    numberCell(t.maxSpeedMps),
+    textCell(device, isFormulaSafe),
+    textCell(activity.category, isFormulaSafe),
+    textCell(activity.tags.join(TAG_SEPARATOR), isFormulaSafe),
+    numberCell(activity.sampleCount, 0),
+    textCell(activity.notes, isFormulaSafe),
+  ]);
+}
+
+/** Exactly the columns the health spreadsheets expect. */
+export const STEPS_COLUMNS = ['date', 'step_count'] as const;
+
+export function stepsLine(steps: DailySteps, isFormulaSafe: boolean): string {
+  return csvLine([textCell(steps.date, isFormulaSafe), numberCell(steps.stepCount)]);
+}
+
+/** Required columns first; the UTC column of the local timestamp comes after them. */
+export const WEIGHT_COLUMNS = ['timestamp', 'weight_kg', 'body_fat_percentage', 'timestamp_utc'] as const;
+
+export function weightLine(weight: Weight): string {
+  return csvLine([
+    localTimeCell(weight.timestampMs, weight.utcOffsetMin),
+    numberCell(weight.weightKg),
+    numberCell(weight.bodyFatPct),
+    utcTimeCell(weight.timestampMs),
+  ]);
+}
+
+export const SLEEP_COLUMNS = [
+  'start_time', 'end_time', 'duration_asleep_seconds', 'deep_seconds', 'light_seconds', 'rem_seconds',
+  'awake_seconds', 'score', 'start_time_utc', 'end_time_utc',
+] as const;
+
+export function sleepLine(sleep: Sleep): string {
+  return csvLine([
+    localTimeCell(sleep.startTimeMs, sleep.utcOffsetMin),
+    localTimeCell(sleep.endTimeMs, sleep.utcOffsetMin),
+    numberCell(sleep.durationAsleepS),
+    numberCell(sleep.deepS),
+    numberCell(sleep.lightS),
+    numberCell(sleep.remS),
+    numberCell(sleep.awakeS),
+    numberCell(sleep.score),
+    utcTimeCell(sleep.startTimeMs),
+    utcTimeCell(sleep.endTimeMs),
+  ]);
+}
+
+export const RECORD_BASE_COLUMNS = ['id', 'timestamp', 'timestamp_utc', 'title', 'category', 'tags'] as const;
+
+/** Header names of a generic record table: the base columns, then one per custom field (sorted by the caller). */
+export function recordColumns(fieldNames: readonly string[]): string[] {
+  const base: readonly string[] = RECORD_BASE_COLUMNS;
+  // A custom field named like a base column gets a `fields.` prefix so headers stay unique.
+  return [...base, ...fieldNames.map((name) => (base.includes(name) ? `fields.${name}` : name))];
+}
+
+/** One generic record line; `fieldNames` are the table's custom columns in order. */
+export function recordLine(record: GenericRecord, fieldNames: readonly string[], isFormulaSafe: boolean): string {
+  const cells = [
+    textCell(record.id, isFormulaSafe),
+    localTimeCell(record.timestampMs, record.utcOffsetMin),
+    utcTimeCell(record.timestampMs),
+    textCell(record.title, isFormulaSafe),
+    textCell(record.category, isFormulaSafe),
+    textCell(record.tags.join(TAG_SEPARATOR), isFormulaSafe),
+  ];
+  for (const name of fieldNames) cells.push(fieldCell(Object.hasOwn(record.fields, name) ? record.fields[name] : null, isFormulaSafe));
+  return csvLine(cells);
+}
+
+/** A custom field value: numbers as numbers, booleans as `true`/`false`, dates as their ISO 8601 text. */
+export function fieldCell(value: FieldValue | undefined, isFormulaSafe: boolean): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return numberCell(value, CUSTOM_FIELD_DECIMALS);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return textCell(value, isFormulaSafe);
+  return textCell(value.date, isFormulaSafe);
+}
+
+export const SAMPLE_COLUMNS = [
+  'time', 'time_utc', 'lat', 'lon', 'altitude_m', 'heart_rate_bpm', 'cadence_rpm', 'power_w', 'speed_mps',
+  'distance_m', 'temperature_c',
+] as const;
+
+/**
+ * Formats the sample lines of one track, chunk by chunk. Keeps the two time formatters so each
+ * day's date part is built once.
+ */
+export class SampleLineWriter {
+  private readonly local: IsoTimeFormatter;
+  private readonly utc = new IsoTimeFormatter(0);
+  private readonly isUtcLocal: boolean;
+
+  constructor(utcOffsetMin: number) {
+    this.local = new IsoTimeFormatter(utcOffsetMin);
+    this.isUtcLocal = utcOffsetMin === 0;
+  }
+
+  /** The CSV lines of samples `[from, to)` of a chunk, concatenated. */
+  lines(chunk: TrackChunk, from = 0, to = chunk.count): string {
+    const { timeMs, lat, lon, altitudeM, heartRateBpm, cadenceRpm, powerW, speedMps, distanceM, temperatureC } = chunk;
+    let out = '';
+    for (let i = from; i < to; i++) {
+      const utc = this.utc.format(timeMs[i]);
+      // The local column always shows its offset, so UTC local time is `+00:00`, not `Z`.
+      const local = this.isUtcLocal ? `${utc.slice(0, -1)}+00:00` : this.local.format(timeMs[i]);
+      out += `${local},${utc},${sample(lat, i, COORDINATE_DECIMALS)},${sample(lon, i, COORDINATE_DECIMALS)},`
+        + `${sample(altitudeM, i)},${sample(heartRateBpm, i)},${sample(cadenceRpm, i)},${sample(powerW, i)},`
+        + `${sample(speedMps, i)},${sample(distanceM, i)},${sample(temperatureC, i)}${CSV_NEWLINE}`;
+    }
+    return out;
+  }
+}
+
+function sample(channel: Float32Array | Float64Array | undefined, index: number, decimals = VALUE_DECIMALS): string {
+  return channel === undefined ? '' : numberCell(channel[index], decimals);
+}
