@@ -1,0 +1,147 @@
+// GPX 1.1 encoder: one file per activity, one <trkseg> per pause-separated part, streamed in ~16K pieces.
+
+import type { Activity, Channel, TrackChunk } from '../../model/records.ts';
+import type { ExportOptions, GpxDialect } from '../../model/request.ts';
+import { activityBaseName } from '../paths.ts';
+import { Utf8PieceWriter } from '../text-writer.ts';
+import { IsoTimeFormatter } from '../time-format.ts';
+import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
+import {
+  DOCUMENT_CLOSE, SEGMENT_CLOSE, SEGMENT_OPEN, TRACK_CLOSE,
+  buildGpxHead, buildTrackHead, buildTrackPoint, type GpxPoint,
+} from './parts.ts';
+
+export interface GpxEncodeOptions {
+  /** Which extensions carry the sensor channels. Default `garmin-tpx-v1`. */
+  dialect?: GpxDialect;
+  /** `creator` attribute of <gpx>. Default `Takeaway`. */
+  creator?: string;
+  signal?: AbortSignal;
+}
+
+/** The reason given to `context.skip` for an activity without positions. */
+export const GPX_NO_GPS_REASON = 'no GPS positions: GPX cannot carry this activity';
+
+const NO_VALUES = new Float32Array(0);
+
+/**
+ * Streams one activity as a GPX 1.1 document. Samples without a position are left out (a <trkpt>
+ * needs lat and lon); a pause starts a new <trkseg>. The bytes do not depend on how the track is chunked.
+ */
+export async function* encodeGpxActivity(
+  activity: Activity,
+  track: AsyncIterable<TrackChunk>,
+  options: GpxEncodeOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const dialect = options.dialect ?? 'garmin-tpx-v1';
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const writer = new Utf8PieceWriter();
+  const times = new IsoTimeFormatter(0);
+  const pauseStartsMs = activity.pauses.map((pause) => pause.startMs).sort((a, b) => a - b);
+  let nextPause = 0;
+  let isSegmentOpen = false;
+  let isBreakPending = false;
+  const point: GpxPoint = {
+    lat: NaN, lon: NaN, time: '', altitudeM: NaN, heartRateBpm: NaN, cadenceRpm: NaN, powerW: NaN, speedMps: NaN, temperatureC: NaN,
+  };
+
+  writer.write(buildGpxHead(activity, { dialect, creator: options.creator }));
+  const head = writer.write(buildTrackHead(activity));
+  if (head) yield head;
+
+  for await (const chunk of track) {
+    signal?.throwIfAborted();
+    const { lat, lon, timeMs } = chunk;
+    if (!lat || !lon) continue;
+    const altitude = chunk.altitudeM ?? NO_VALUES;
+    const heartRate = chunk.heartRateBpm ?? NO_VALUES;
+    const cadence = chunk.cadenceRpm ?? NO_VALUES;
+    const power = chunk.powerW ?? NO_VALUES;
+    const speed = chunk.speedMps ?? NO_VALUES;
+    const temperature = chunk.temperatureC ?? NO_VALUES;
+    for (let i = 0; i < chunk.count; i++) {
+      const t = timeMs[i]!;
+      // A sample after a pause's start belongs to the next part (samples at the pause instant stay before it).
+      while (nextPause < pauseStartsMs.length && t > pauseStartsMs[nextPause]!) {
+        nextPause++;
+        isBreakPending = isSegmentOpen;
+      }
+      const latDeg = lat[i]!;
+      const lonDeg = lon[i]!;
+      if (latDeg !== latDeg || lonDeg !== lonDeg) continue;
+      let prefix = '';
+      if (!isSegmentOpen) {
+        prefix = SEGMENT_OPEN;
+        isSegmentOpen = true;
+      } else if (isBreakPending) {
+        prefix = SEGMENT_CLOSE + SEGMENT_OPEN;
+      }
+      isBreakPending = false;
+      point.lat = latDeg;
+      point.lon = lonDeg;
+      point.time = times.format(t);
+      point.altitudeM = i < altitude.length ? altitude[i]! : NaN;
+      point.heartRateBpm = i < heartRate.length ? heartRate[i]! : NaN;
+      point.cadenceRpm = i < cadence.length ? cadence[i]! : NaN;
+      point.powerW = i < power.length ? power[i]! : NaN;
+      point.speedMps = i < speed.length ? speed[i]! : NaN;
+      point.temperatureC = i < temperature.length ? temperature[i]! : NaN;
+      const bytes = writer.write(prefix + buildTrackPoint(point, dialect));
+      if (bytes) yield bytes;
+    }
+  }
+
+  writer.write((isSegmentOpen ? SEGMENT_CLOSE : '') + TRACK_CLOSE + DOCUMENT_CLOSE);
+  const rest = writer.take();
+  if (rest) yield rest;
+}
+
+/** Channels GPX cannot carry in each dialect (distance never: readers recompute it from positions). */
+export function gpxLostChannels(dialect: GpxDialect): Channel[] {
+  if (dialect === 'plain') return ['heartRateBpm', 'cadenceRpm', 'powerW', 'speedMps', 'temperatureC', 'distanceM'];
+  if (dialect === 'garmin-tpx-v1') return ['speedMps', 'distanceM'];
+  return ['distanceM'];
+}
+
+/** True when the activity's track can give at least one <trkpt>. */
+export function hasGpsTrack(activity: Activity): boolean {
+  return activity.sampleCount > 0 && activity.channels.includes('lat') && activity.channels.includes('lon');
+}
+
+async function* gpxEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
+  const dialect = context.options.gpx.dialect;
+  for await (const batch of context.source.records('activity', context.filter)) {
+    for (const activity of batch) {
+      context.signal?.throwIfAborted();
+      if (!hasGpsTrack(activity)) {
+        context.skip({ kind: 'activity', id: activity.id, reason: GPX_NO_GPS_REASON });
+        continue;
+      }
+      yield {
+        path: `activities/gpx/${activityBaseName(activity)}.gpx`,
+        modifiedMs: activity.startTimeMs,
+        recordCounts: { activity: 1 },
+        content: encodeGpxActivity(activity, context.source.track(activity), { dialect, signal: context.signal }),
+      };
+    }
+  }
+}
+
+/** GPX 1.1: one file per activity with a GPS track. */
+export const gpxFormat: FormatEncoder = {
+  id: 'gpx',
+  kinds: ['activity'],
+  isCompressible: true,
+  // Measured with src/formats/xml-bench.ts (tpx v1, all channels): ~205 bytes per sample.
+  size: { bytesPerSample: 205, bytesPerRecord: 0, bytesPerFile: 900 },
+  lostChannels: (options: ExportOptions) => gpxLostChannels(options.gpx.dialect),
+  lostFeatures: [
+    'laps',
+    'lap and activity totals (calories, averages, maxima)',
+    'samples without a GPS position',
+    'activities without GPS (pool swims, indoor): no GPX file',
+    'device information',
+  ],
+  entries: gpxEntries,
+};
