@@ -1,0 +1,8 @@
+// The engine's public face: plan, run and verify an export.
+
+export { planExport, type ExportPlan, type PlannedFormat } from './plan.ts';
+export { runExport, APP_VERSION, type ExportResult, type RunOptions } from './run.ts';
+export { verifyExport, type VerifyProblem, type VerifyReport, type ZipSource } from './verify.ts';
+export { FORMAT_ORDER, type FormatRegistry } from './format-order.ts';
+export type { ExportProgress, ProgressListener } from './progress.ts';
+export type { Manifest, ManifestFile } from './manifest.ts';

@@ -1,0 +1,180 @@
+// run(): reads the store in chunks, feeds the encoders, and streams every entry through zip.js into the sink,
+// hashing each file on the way. The manifest is the last entry, so an archive cut short is never a valid,
+// complete-looking export.
+
+import { ZipWriter } from '@zip.js/zip.js';
+import { ExportError, isAbortError } from '../model/errors.ts';
+import type { RecordKind } from '../model/records.ts';
+import type { ExportRequest } from '../model/request.ts';
+import type { RecordSource } from '../model/source.ts';
+import { readableFromIterable } from '../model/streams.ts';
+import type { EncodedEntry, SkippedRecord } from '../formats/types.ts';
+import { countingSource } from './counting-source.ts';
+import { formatJobs, type FormatRegistry } from './format-order.ts';
+import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest.ts';
+import { planExport, type ExportPlan } from './plan.ts';
+import { ProgressReporter, type ProgressListener } from './progress.ts';
+import { buildReadmeText } from './readme-text.ts';
+import { createSha256 } from './sha256.ts';
+import { UniquePaths } from './unique-paths.ts';
+
+export const APP_VERSION = '0.1.0';
+
+export interface RunOptions {
+  registry: FormatRegistry;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** A plan made earlier for this request (saves counting again). */
+  plan?: ExportPlan;
+  /** Records rejected before the export (invalid input); they go into the manifest's `skipped` list. */
+  skipped?: SkippedRecord[];
+  /** Transformations applied to the source (anonymisation…), stated in the manifest. */
+  transformations?: string[];
+  /** Let zip.js compress in web workers (browser only). Default false. */
+  useWebWorkers?: boolean;
+}
+
+export interface ExportResult {
+  manifest: Manifest;
+  /** Bytes of the finished zip. */
+  bytesWritten: number;
+}
+
+const encoder = new TextEncoder();
+
+export async function runExport(
+  request: ExportRequest,
+  source: RecordSource,
+  sink: WritableStream<Uint8Array>,
+  options: RunOptions,
+): Promise<ExportResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const jobs = formatJobs(request, options.registry);
+  const plan = options.plan ?? await planExport(request, source, options.registry);
+  const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes);
+  const sinkWriter = sink.getWriter();
+  const countedSink = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      try {
+        await sinkWriter.write(chunk);
+      } catch (error) {
+        throw sinkError(error);
+      }
+      progress.state.bytesOut += chunk.byteLength;
+      progress.tick();
+    },
+    close: () => sinkWriter.close(),
+  });
+  const zip = new ZipWriter(countedSink, {
+    level: request.options.compressionLevel,
+    signal,
+    useWebWorkers: options.useWebWorkers ?? false,
+  });
+
+  const files: ManifestFile[] = [];
+  const skipped: SkippedRecord[] = [...(options.skipped ?? [])];
+  const paths = new UniquePaths();
+
+  const addEntry = async (entry: EncodedEntry, format: ManifestFile['format'], compress: boolean): Promise<void> => {
+    const path = paths.claim(entry.path);
+    progress.state.currentFile = path;
+    const hash = await createSha256();
+    let size = 0;
+    const content = (async function* () {
+      for await (const chunk of entry.content) {
+        signal?.throwIfAborted();
+        hash.update(chunk);
+        size += chunk.byteLength;
+        progress.state.bytesIn += chunk.byteLength;
+        progress.tick();
+        yield chunk;
+      }
+    })();
+    await zip.add(path, readableFromIterable(content), {
+      level: compress ? request.options.compressionLevel : 0,
+      lastModDate: new Date(entry.modifiedMs),
+    });
+    files.push({ path, format, size, sha256: hash.digestHex(), records: entry.recordCounts });
+    progress.state.filesDone += 1;
+  };
+
+  const textEntry = (path: string, text: string): EncodedEntry => ({
+    path, modifiedMs: request.createdAtMs, recordCounts: {}, content: once(encoder.encode(text)),
+  });
+
+  try {
+    await addEntry(textEntry('README.txt', buildReadmeText(request, APP_VERSION)), 'readme', true);
+    const counted = countingSource(source, progress.state, signal);
+    for (const { format, kinds } of jobs) {
+      const context = {
+        source: counted,
+        filter: { ...request.filter, kinds },
+        options: request.options,
+        createdAtMs: request.createdAtMs,
+        signal,
+        skip: (record: SkippedRecord) => { skipped.push(record); },
+      };
+      for await (const entry of format.entries(context)) {
+        await addEntry(entry, format.id, format.isCompressible);
+      }
+    }
+    const manifest = buildManifest({
+      appVersion: APP_VERSION,
+      request,
+      recordCounts: recordCountsOf(plan, request.filter.kinds),
+      files,
+      skipped: dedupeSkipped(skipped),
+      transformations: options.transformations,
+    });
+    await zip.add(MANIFEST_PATH, readableFromIterable([encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`)]), {
+      level: request.options.compressionLevel,
+      lastModDate: new Date(request.createdAtMs),
+    });
+    await zip.add(CHECKSUMS_PATH, readableFromIterable([encoder.encode(formatChecksums(files))]), {
+      level: request.options.compressionLevel,
+      lastModDate: new Date(request.createdAtMs),
+    });
+    await zip.close();
+    progress.finish();
+    return { manifest, bytesWritten: progress.state.bytesOut };
+  } catch (error) {
+    // Abort the sink so a file-system writer discards its temporary file: no half archive is left behind.
+    await sinkWriter.abort(error).catch(() => undefined);
+    if (isAbortError(error) || signal?.aborted) throw signal?.reason ?? error;
+    throw error instanceof ExportError ? error : new ExportError('INTERNAL', `export failed: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+function recordCountsOf(plan: ExportPlan, kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
+  const counts: Partial<Record<RecordKind, number>> = {};
+  for (const kind of kinds) counts[kind] = plan.counts[kind] ?? 0;
+  return counts;
+}
+
+/** The same record skipped by several formats for the same reason is listed once. */
+function dedupeSkipped(skipped: SkippedRecord[]): SkippedRecord[] {
+  const seen = new Set<string>();
+  return skipped.filter((s) => {
+    const key = `${s.kind}\u0000${s.id}\u0000${s.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sinkError(error: unknown): ExportError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'QuotaExceededError' || /quota|no space|ENOSPC/i.test(messageOf(error))) {
+    return new ExportError('QUOTA_EXCEEDED', `the destination is full: ${messageOf(error)}`, { cause: error });
+  }
+  return new ExportError('SINK_FAILED', `writing the archive failed: ${messageOf(error)}`, { cause: error, retryable: true });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
