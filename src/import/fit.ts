@@ -1,0 +1,239 @@
+// FIT activity import with the Garmin FIT SDK: one Activity per session, so a triathlon becomes its legs.
+
+import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
+import { ExportError } from '../model/errors.ts';
+import type { DeviceInfo, Pause, Sport, SubSport, Totals } from '../model/records.ts';
+import { assembleActivity, defaultActivityName, type LapInput } from './assemble.ts';
+import { TrackBuilder, type Sample } from './track-builder.ts';
+import type { ImportedActivity } from './types.ts';
+
+/** FIT file header signature `.FIT` at bytes 8–11 (FIT Protocol, "File Header"). */
+const FIT_SIGNATURE = [0x2e, 0x46, 0x49, 0x54];
+const FIT_HEADER_SIZES = [12, 14];
+const FIT_CRC_SIZE = 2;
+/** Unix seconds at the FIT epoch 1989-12-31T00:00:00Z. */
+const FIT_EPOCH_UNIX_S = 631_065_600;
+const SEMICIRCLES_TO_DEG = 180 / 2 ** 31;
+const MAX_UTC_OFFSET_MIN = 14 * 60;
+
+type FitMesg = Record<string, unknown>;
+
+const FIT_SPORTS: Record<string, Sport> = {
+  running: 'running', cycling: 'cycling', walking: 'walking', hiking: 'hiking', swimming: 'swimming',
+  rowing: 'rowing', training: 'training', fitnessEquipment: 'training', generic: 'generic', eBiking: 'cycling',
+};
+const FIT_SUB_SPORTS: Record<string, SubSport> = {
+  generic: 'generic', road: 'road', trail: 'trail', track: 'track', treadmill: 'treadmill', mountain: 'mountain',
+  indoorCycling: 'indoor_cycling', lapSwimming: 'lap_swimming', openWater: 'open_water', street: 'street',
+};
+
+/** Options of `importFit`. */
+export interface FitImportOptions {
+  /** File name, used in error messages and kept with the original bytes. */
+  fileName: string;
+  /** `updatedAtMs` of the produced records. */
+  nowMs: number;
+}
+
+/** True when the bytes start with a FIT file header (size 12 or 14, `.FIT` signature). */
+export function isFitHeader(head: Uint8Array): boolean {
+  return head.length >= 12 && FIT_HEADER_SIZES.includes(head[0]) && FIT_SIGNATURE.every((byte, i) => head[8 + i] === byte);
+}
+
+/**
+ * Checks every FIT file in the (possibly chained) buffer: header, announced size and CRCs.
+ * Throws `INVALID_INPUT` naming the problem; the SDK itself reports a bad CRC only after decoding everything.
+ */
+export function checkFitIntegrity(bytes: Uint8Array): void {
+  let offset = 0;
+  let index = 0;
+  while (offset < bytes.length) {
+    const where = index === 0 ? 'FIT file' : `chained FIT file #${index + 1} (at byte ${offset})`;
+    if (!isFitHeader(bytes.subarray(offset, offset + 14))) {
+      throw new ExportError('INVALID_INPUT', `${where}: no valid FIT header (expected size 12 or 14 and the ".FIT" signature)`);
+    }
+    const headerSize = bytes[offset];
+    const dataSize = new DataView(bytes.buffer, bytes.byteOffset + offset + 4, 4).getUint32(0, true);
+    const end = offset + headerSize + dataSize + FIT_CRC_SIZE;
+    if (end > bytes.length) {
+      throw new ExportError('INVALID_INPUT', `${where} is truncated: the header announces ${headerSize + dataSize + FIT_CRC_SIZE} bytes but only ${bytes.length - offset} are present`);
+    }
+    if (headerSize === 14) {
+      const headerCrc = bytes[offset + 12] | (bytes[offset + 13] << 8);
+      if (headerCrc !== 0 && headerCrc !== CrcCalculator.calculateCRC(bytes, offset, offset + 12)) {
+        throw new ExportError('INVALID_INPUT', `${where}: header CRC mismatch`);
+      }
+    }
+    const fileCrc = bytes[end - 2] | (bytes[end - 1] << 8);
+    const actualCrc = CrcCalculator.calculateCRC(bytes, offset, end - 2);
+    if (fileCrc !== actualCrc) {
+      throw new ExportError('INVALID_INPUT', `${where}: CRC mismatch (file says 0x${fileCrc.toString(16).padStart(4, '0')}, data gives 0x${actualCrc.toString(16).padStart(4, '0')}); the file is corrupt`);
+    }
+    offset = end;
+    index++;
+  }
+}
+
+function num(mesg: FitMesg | undefined, ...keys: string[]): number | undefined {
+  for (const key of keys) {
+    const value = mesg?.[key];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return undefined;
+}
+
+function timeMsOf(value: unknown): number | undefined {
+  return value instanceof Date && Number.isFinite(value.getTime()) ? value.getTime() : undefined;
+}
+
+function totalsOf(mesg: FitMesg): Partial<Totals> {
+  return {
+    elapsedS: num(mesg, 'totalElapsedTime'),
+    timerS: num(mesg, 'totalTimerTime'),
+    distanceM: num(mesg, 'totalDistance'),
+    calories: num(mesg, 'totalCalories'),
+    ascentM: num(mesg, 'totalAscent'),
+    descentM: num(mesg, 'totalDescent'),
+    avgHeartRateBpm: num(mesg, 'avgHeartRate'),
+    maxHeartRateBpm: num(mesg, 'maxHeartRate'),
+    avgCadenceRpm: num(mesg, 'avgCadence'),
+    maxCadenceRpm: num(mesg, 'maxCadence'),
+    avgPowerW: num(mesg, 'avgPower'),
+    maxPowerW: num(mesg, 'maxPower'),
+    avgSpeedMps: num(mesg, 'enhancedAvgSpeed', 'avgSpeed'),
+    maxSpeedMps: num(mesg, 'enhancedMaxSpeed', 'maxSpeed'),
+  };
+}
+
+function sampleOf(record: FitMesg, timeMs: number): Sample {
+  const latSemicircles = num(record, 'positionLat');
+  const lonSemicircles = num(record, 'positionLong');
+  const cadence = num(record, 'cadence');
+  return {
+    timeMs,
+    lat: latSemicircles === undefined ? undefined : latSemicircles * SEMICIRCLES_TO_DEG,
+    lon: lonSemicircles === undefined ? undefined : lonSemicircles * SEMICIRCLES_TO_DEG,
+    altitudeM: num(record, 'enhancedAltitude', 'altitude'),
+    heartRateBpm: num(record, 'heartRate'),
+    cadenceRpm: cadence === undefined ? undefined : cadence + (num(record, 'fractionalCadence') ?? 0),
+    powerW: num(record, 'power'),
+    speedMps: num(record, 'enhancedSpeed', 'speed'),
+    distanceM: num(record, 'distance'),
+    temperatureC: num(record, 'temperature'),
+  };
+}
+
+/** Timer stop → start pairs from `event` messages (event `timer`). */
+function pausesOf(events: readonly FitMesg[]): Pause[] {
+  const pauses: Pause[] = [];
+  let stoppedAtMs: number | undefined;
+  for (const event of events) {
+    if (event.event !== 'timer') continue;
+    const timeMs = timeMsOf(event.timestamp);
+    if (timeMs === undefined) continue;
+    const type = String(event.eventType);
+    if (type.startsWith('stop')) stoppedAtMs ??= timeMs;
+    else if (type === 'start' && stoppedAtMs !== undefined) {
+      if (timeMs > stoppedAtMs) pauses.push({ startMs: stoppedAtMs, endMs: timeMs });
+      stoppedAtMs = undefined;
+    }
+  }
+  return pauses;
+}
+
+function deviceOf(deviceInfos: readonly FitMesg[], fileId: FitMesg | undefined): DeviceInfo {
+  const creator = deviceInfos.find((d) => d.deviceIndex === 'creator' || d.deviceIndex === 0) ?? deviceInfos[0];
+  const pick = (key: string) => creator?.[key] ?? fileId?.[key];
+  const text = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : String(value));
+  const device: DeviceInfo = {
+    manufacturer: text(pick('manufacturer')),
+    product: text(pick('garminProduct') ?? pick('productName') ?? pick('product')),
+    serialNumber: text(pick('serialNumber')),
+    softwareVersion: text(creator?.softwareVersion),
+  };
+  for (const key of Object.keys(device) as (keyof DeviceInfo)[]) if (device[key] === undefined) delete device[key];
+  return device;
+}
+
+/** Local time offset from `activity.localTimestamp − timestamp`, rounded to 15 minutes; 0 when absent or absurd. */
+function utcOffsetMinOf(activity: FitMesg | undefined): number {
+  const localS = num(activity, 'localTimestamp');
+  const utcMs = timeMsOf(activity?.timestamp);
+  if (localS === undefined || utcMs === undefined) return 0;
+  const offsetMin = Math.round(((localS + FIT_EPOCH_UNIX_S) * 1000 - utcMs) / 60_000 / 15) * 15;
+  return Math.abs(offsetMin) <= MAX_UTC_OFFSET_MIN ? offsetMin : 0;
+}
+
+/** Index of the last start at or before `timeMs` (0 when before all); `starts` ascending. */
+function spanIndex(starts: readonly number[], timeMs: number): number {
+  let index = 0;
+  for (let i = 1; i < starts.length; i++) if (starts[i] <= timeMs) index = i;
+  return index;
+}
+
+/**
+ * Decodes a FIT activity file into one ImportedActivity per session (multisport files give one per leg,
+ * transitions included). Records lacking a timestamp are skipped. Throws `INVALID_INPUT` for a truncated or
+ * corrupt file (checked up front, CRC included) or one without activity data.
+ */
+export function importFit(bytes: Uint8Array, options: FitImportOptions): ImportedActivity[] {
+  checkFitIntegrity(bytes);
+  const { messages, errors } = new Decoder(Stream.fromByteArray(bytes)).read({ includeUnknownData: false });
+  if (errors.length) throw new ExportError('INVALID_INPUT', `FIT decode failed: ${errors[0].message}`, { cause: errors[0] });
+  const m = messages as unknown as Record<string, FitMesg[] | undefined>;
+  const records = m.recordMesgs ?? [];
+  const sessions = [...(m.sessionMesgs ?? [])].filter((s) => timeMsOf(s.startTime) !== undefined)
+    .sort((a, b) => timeMsOf(a.startTime)! - timeMsOf(b.startTime)!);
+  if (!records.length && !sessions.length) {
+    const fileType = m.fileIdMesgs?.[0]?.type;
+    throw new ExportError('INVALID_INPUT', `FIT file has no activity data (no records or sessions; file type ${String(fileType ?? 'unknown')})`);
+  }
+  // A file without sessions still holds a track; treat it as one session over everything.
+  const spans: FitMesg[] = sessions.length ? sessions : [{ sport: m.sportMesgs?.[0]?.sport ?? 'generic', subSport: m.sportMesgs?.[0]?.subSport }];
+  const starts = sessions.map((s) => timeMsOf(s.startTime)!);
+  const builders = spans.map(() => new TrackBuilder());
+  for (const record of records) {
+    const timeMs = timeMsOf(record.timestamp);
+    if (timeMs === undefined) continue;
+    builders[spanIndex(starts, timeMs)].push(sampleOf(record, timeMs));
+  }
+  const laps: LapInput[][] = spans.map(() => []);
+  for (const lap of m.lapMesgs ?? []) {
+    const startTimeMs = timeMsOf(lap.startTime);
+    if (startTimeMs === undefined) continue;
+    laps[spanIndex(starts, startTimeMs)].push({ startTimeMs, totals: totalsOf(lap) });
+  }
+  const pauses: Pause[][] = spans.map(() => []);
+  for (const pause of pausesOf(m.eventMesgs ?? [])) pauses[spanIndex(starts, pause.startMs)].push(pause);
+
+  const device = deviceOf(m.deviceInfoMesgs ?? [], m.fileIdMesgs?.[0]);
+  const utcOffsetMin = utcOffsetMinOf(m.activityMesgs?.[0]);
+  const original = { name: options.fileName, bytes };
+  const results: ImportedActivity[] = [];
+  spans.forEach((span, i) => {
+    const builder = builders[i];
+    const startTimeMs = starts[i] ?? (builder.count ? builder.timeAt(0) : undefined);
+    if (startTimeMs === undefined) return;
+    const sport = FIT_SPORTS[String(span.sport)] ?? 'generic';
+    const imported = assembleActivity({
+      format: 'fit',
+      builder,
+      from: 0,
+      to: builder.count,
+      sport,
+      subSport: FIT_SUB_SPORTS[String(span.subSport)] ?? 'generic',
+      startTimeMs,
+      utcOffsetMin,
+      name: span.sport === 'transition' ? `Transition ${defaultActivityName(sport, startTimeMs, utcOffsetMin).split(' ').pop()}` : undefined,
+      fileTotals: sessions.length ? totalsOf(span) : {},
+      laps: laps[i],
+      pauses: pauses[i],
+      device,
+      source: 'import:fit',
+      nowMs: options.nowMs,
+    });
+    results.push({ ...imported, original });
+  });
+  if (!results.length) throw new ExportError('INVALID_INPUT', 'FIT file has no timestamped records or sessions');
+  return results;
+}

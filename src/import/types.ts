@@ -1,0 +1,31 @@
+// The result shape of every importer: activities with their track chunks, table records, or a per-file error.
+
+import type { Activity, TakeawayRecord, TrackChunk } from '../model/records.ts';
+
+/** One imported activity, its track in stored chunks, and (for device files) the file it came from. */
+export interface ImportedActivity {
+  activity: Activity;
+  chunks: TrackChunk[];
+  /** The original device file, byte for byte, so an "original files" export can hand it back. */
+  original?: { name: string; bytes: Uint8Array };
+}
+
+/** What `importFiles` yields: an activity, a table record (steps, weight, sleep…), or the reason a file failed. */
+export type ImportItem =
+  | ({ type: 'activity'; file: string } & ImportedActivity)
+  | { type: 'record'; file: string; record: Exclude<TakeawayRecord, Activity> }
+  | { type: 'error'; file: string; message: string };
+
+/** A file handed to the importer: whole bytes, or a function that opens a fresh byte stream. */
+export interface ImportFile {
+  name: string;
+  bytes: Uint8Array | (() => AsyncIterable<Uint8Array>);
+}
+
+/** Options shared by the importers. */
+export interface ImportOptions {
+  /** `updatedAtMs` stamped on every produced record; default `Date.now()` (tests pass a fixed clock). */
+  nowMs?: number;
+  /** Aborting stops the import between files and between chunks with an `AbortError`. */
+  signal?: AbortSignal;
+}
