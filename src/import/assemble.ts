@@ -82,6 +82,7 @@ function buildLaps(input: AssembleInput): Lap[] {
 /** Builds the Activity record and its chunks for the samples `[from, to)` of `builder`. */
 export function assembleActivity(input: AssembleInput): ImportedActivity {
   const { builder, from, to } = input;
+  builder.normalize(from, to);
   const startTimeMs = input.startTimeMs ?? (to > from ? builder.timeAt(from) : Number.NaN);
   const id = activityIdFor(input.format, startTimeMs, input.sport);
   const computed = builder.computeTotals(from, to, input.pauses);

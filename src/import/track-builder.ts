@@ -70,6 +70,32 @@ export class TrackBuilder {
     return this.columns.get('timeMs')!.values[index];
   }
 
+  /**
+   * Makes `[from, to)` meet the model's track rules: samples sorted by time (a stable sort, since a few
+   * devices write a timestamp that steps back) and cumulative distance never decreasing (a sample below
+   * the running maximum is raised to it, which absorbs the small dips some writers produce).
+   */
+  normalize(from = 0, to = this.length): void {
+    const time = this.columns.get('timeMs')!.values;
+    let isSorted = true;
+    for (let i = from + 1; i < to && isSorted; i++) if (time[i] < time[i - 1]) isSorted = false;
+    if (!isSorted) {
+      const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => time[a] - time[b] || a - b);
+      for (const column of this.columns.values()) {
+        const copy = column.values.slice(from, to);
+        order.forEach((source, i) => (column.values[from + i] = copy[source - from]));
+      }
+    }
+    const distance = this.columns.get('distanceM')!.values;
+    let maxDistanceM = -Infinity;
+    for (let i = from; i < to; i++) {
+      const value = distance[i];
+      if (Number.isNaN(value)) continue;
+      if (value < maxDistanceM) distance[i] = maxDistanceM;
+      else maxDistanceM = value;
+    }
+  }
+
   /** Channels that carry at least one value, in `CHANNELS` order. */
   channels(): Channel[] {
     return CHANNELS.filter((channel) => this.columns.get(channel)!.hasValue);

@@ -1,0 +1,184 @@
+// The import entry point: any mix of device files, CSV tables and zip archives in, a stream of activities,
+// records and per-file errors out. One bad file never stops the batch.
+
+import { isAbortError } from '../model/errors.ts';
+import { validateRecord, validateTrackChunk } from '../model/validate.ts';
+import { collectBytes, concatBytes, gunzipBytes, isGzip, peekBytes, type ByteSource } from './bytes.ts';
+import { importCsv } from './csv.ts';
+import { importFit, isFitHeader } from './fit.ts';
+import { importGpx } from './gpx.ts';
+import { importTcx } from './tcx.ts';
+import type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
+import { findStravaIndex, isZipHeader, parseStravaIndex, readZipMembers, type StravaActivityInfo } from './zip.ts';
+
+export type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
+export { activityFingerprint, dedupeActivities } from './dedupe.ts';
+export { suggestMapping, detectOwnExport, readCsvHeaders, type CsvMapping, type CsvField, type CsvKind } from './csv.ts';
+
+/** Bytes looked at before choosing a parser; garbage is rejected after reading only this much. */
+const SNIFF_BYTES = 64;
+/** Largest CSV table read whole: 64 MiB. */
+const MAX_CSV_BYTES = 64 * 1024 * 1024;
+/** Zips inside zips are followed this deep. */
+const MAX_ZIP_DEPTH = 2;
+const SUPPORTED = '.fit, .gpx, .tcx, .csv, .zip (and .gz of the first four)';
+
+interface Context {
+  nowMs: number;
+  signal?: AbortSignal;
+  zipDepth: number;
+}
+
+class ImportFileError extends Error {}
+
+function hexOf(head: Uint8Array): string {
+  return Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** True when, after an optional UTF-8 BOM and whitespace, the bytes start with `<` (an XML document). */
+function looksLikeXml(head: Uint8Array): boolean {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  return head[i] === 0x3c;
+}
+
+/** True when the head is UTF-8 text without NUL bytes (what a CSV must be). */
+function looksLikeText(head: Uint8Array): boolean {
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validates what an importer produced with the model's own validators; a failure is a per-file error. */
+function checkActivity(imported: ImportedActivity): void {
+  const record = validateRecord(imported.activity);
+  if (!record.ok) throw new ImportFileError(`produced an invalid activity: ${record.error.message}`);
+  for (const chunk of imported.chunks) {
+    const result = validateTrackChunk(chunk, imported.activity);
+    if (!result.ok) throw new ImportFileError(`produced an invalid track: ${result.error.message}`);
+  }
+}
+
+function activityItems(file: string, activities: ImportedActivity[], strava?: StravaActivityInfo): ImportItem[] {
+  return activities.map((imported) => {
+    checkActivity(imported);
+    if (strava) {
+      if (strava.name) imported.activity.name = activities.length > 1 ? `${strava.name} (${imported.activity.name})` : strava.name;
+      if (strava.description) imported.activity.notes = strava.description;
+      imported.activity.source = 'import:strava';
+    }
+    return { type: 'activity', file, ...imported };
+  });
+}
+
+async function* importArchive(name: string, bytes: Uint8Array, context: Context): AsyncIterable<ImportItem> {
+  if (context.zipDepth >= MAX_ZIP_DEPTH) throw new ImportFileError(`zip nested deeper than ${MAX_ZIP_DEPTH} levels`);
+  // Members are read up front so a Strava activities.csv anywhere in the archive can name the activities.
+  const members = [];
+  for await (const member of readZipMembers(bytes, context.signal)) members.push(member);
+  const stravaIndexPath = findStravaIndex(members.map((m) => m.path));
+  let strava = new Map<string, StravaActivityInfo>();
+  const stravaFolder = stravaIndexPath?.includes('/') ? stravaIndexPath.slice(0, stravaIndexPath.lastIndexOf('/') + 1) : '';
+  const indexMember = members.find((m) => m.path === stravaIndexPath);
+  if (indexMember && 'bytes' in indexMember) {
+    const text = new TextDecoder().decode(indexMember.bytes);
+    if (/(^|,)"?Filename"?(,|\r?\n)/.test(text.slice(0, 4096))) strava = parseStravaIndex(text);
+  }
+  for (const member of members) {
+    const file = `${name}/${member.path}`;
+    if ('error' in member) {
+      yield { type: 'error', file, message: `${file}: ${member.error}` };
+      continue;
+    }
+    if (member.path === stravaIndexPath && strava.size) continue;
+    const info = strava.get(member.path.slice(stravaFolder.length));
+    yield* importOne(file, member.bytes, { ...context, zipDepth: context.zipDepth + 1 }, info);
+  }
+}
+
+async function* dispatch(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo): AsyncIterable<ImportItem> {
+  const lower = name.toLowerCase();
+  const { head, chunks } = await peekBytes(source, SNIFF_BYTES);
+  if (head.length === 0) throw new ImportFileError('file is empty (0 bytes)');
+  const options = { fileName: name.split('/').pop()!, nowMs: context.nowMs };
+  if (lower.endsWith('.gz')) {
+    if (!isGzip(head)) throw new ImportFileError(`named .gz but has no gzip signature (starts ${hexOf(head)})`);
+    yield* dispatch(name.slice(0, -3), () => gunzipBytes(chunks), context, strava);
+    return;
+  }
+  if (lower.endsWith('.fit')) {
+    if (!isFitHeader(head)) throw new ImportFileError(`not a FIT file: no valid header with the ".FIT" signature (starts ${hexOf(head)})`);
+    const bytes = await collectBytes(chunks, undefined, context.signal);
+    yield* activityItems(name, importFit(bytes, options), strava);
+    return;
+  }
+  if (lower.endsWith('.gpx') || lower.endsWith('.tcx')) {
+    if (!looksLikeXml(head)) throw new ImportFileError(`not an XML file: does not start with "<" (starts ${hexOf(head)})`);
+    const kept: Uint8Array[] = [];
+    async function* keep(): AsyncIterable<Uint8Array> {
+      for await (const chunk of chunks) {
+        kept.push(chunk);
+        yield chunk;
+      }
+    }
+    const activities = lower.endsWith('.gpx') ? await importGpx(keep(), options, context.signal) : await importTcx(keep(), options, context.signal);
+    const original = { name: options.fileName, bytes: concatBytes(kept) };
+    yield* activityItems(name, activities.map((a) => ({ ...a, original })), strava);
+    return;
+  }
+  if (lower.endsWith('.csv')) {
+    if (!looksLikeText(head)) throw new ImportFileError(`not a CSV text file: binary content (starts ${hexOf(head)})`);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(await collectBytes(chunks, MAX_CSV_BYTES, context.signal));
+    const { records, rowErrors } = importCsv(text, { nowMs: context.nowMs });
+    for (const record of records) {
+      const result = validateRecord(record);
+      if (result.ok) yield { type: 'record', file: name, record };
+      else yield { type: 'error', file: name, message: `${name}: ${result.error.message}` };
+    }
+    for (const message of rowErrors) yield { type: 'error', file: name, message: `${name}: ${message}` };
+    return;
+  }
+  if (lower.endsWith('.zip')) {
+    if (!isZipHeader(head)) throw new ImportFileError(`not a zip archive: no "PK" signature (starts ${hexOf(head)})`);
+    yield* importArchive(name, await collectBytes(chunks, undefined, context.signal), context);
+    return;
+  }
+  throw new ImportFileError(`unsupported file type; supported: ${SUPPORTED}`);
+}
+
+async function* importOne(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo): AsyncIterable<ImportItem> {
+  let items: ImportItem[];
+  try {
+    items = [];
+    // Buffered per file so a file that fails half-way yields only its error, never half its activities.
+    for await (const item of dispatch(name, source, context, strava)) {
+      if (name.toLowerCase().endsWith('.zip')) yield item;
+      else items.push(item);
+    }
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    yield { type: 'error', file: name, message: `${name}: ${(error as Error).message}` };
+    return;
+  }
+  yield* items;
+}
+
+/**
+ * Imports a batch of files, dispatching on the extension (.fit, .gpx, .tcx, .csv, .zip, and .gz of the
+ * first four) after checking magic bytes, so garbage is rejected having read only its first bytes.
+ * Yields activities (with the original bytes), table records, and `{ type: 'error' }` items naming the
+ * file and the problem; one bad file, or one bad zip member, never stops the others. CSV tables must
+ * be our own export's (others need `importCsv` with a mapping from `suggestMapping`). Duplicates are
+ * not removed here: pass the activities through `dedupeActivities`. Only an abort throws.
+ */
+export async function* importFiles(files: Iterable<ImportFile>, options: ImportOptions = {}): AsyncIterable<ImportItem> {
+  const context: Context = { nowMs: options.nowMs ?? Date.now(), signal: options.signal, zipDepth: 0 };
+  for (const file of files) {
+    options.signal?.throwIfAborted();
+    yield* importOne(file.name, file.bytes, context);
+  }
+}
