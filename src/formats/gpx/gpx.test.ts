@@ -156,7 +156,7 @@ describe('GPX encoder', () => {
     // The validator's gpxpy summary (an independent decode) counts every point and reads the last time.
     expect(result.output).toContain('segments=1 trackpoints=86400');
     expect(result.output).toContain('last=2024-06-01T23:59:59+00:00');
-  });
+  }, 180_000);
 
   it('leaves samples without a position out and keeps the channels of the others', async () => {
     const spec: FixtureSpec = { sampleCount: 100, gapEvery: 10 };
