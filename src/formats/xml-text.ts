@@ -36,6 +36,7 @@ export function formatDecimal(value: number, maxDecimals: number): string {
   const abs = rounded < 0 ? -rounded : rounded;
   // String() switches to exponent notation below 1e-6 and from 1e21; xsd:decimal forbids exponents.
   if (abs >= 1e-6 && abs < 1e21) return String(rounded);
+  if (abs >= 1e21) return BigInt(rounded).toString(); // an integer at this size; toFixed would use an exponent
   return trimZeros(rounded.toFixed(maxDecimals));
 }
 
