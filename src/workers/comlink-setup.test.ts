@@ -13,7 +13,7 @@ function connect<T>(api: T) {
 describe('comlink throw handler', () => {
   it('keeps an ExportError code, retryable flag and cause across the boundary', async () => {
     const { remote, close } = connect({
-      fail() {
+      fail(): void {
         throw new ExportError('QUOTA_EXCEEDED', 'the destination is full: 12 MB needed', { retryable: true, cause: new Error('disk') });
       },
     });
@@ -25,7 +25,7 @@ describe('comlink throw handler', () => {
 
   it('keeps an AbortError recognisable as cancellation', async () => {
     const { remote, close } = connect({
-      fail() {
+      fail(): void {
         const controller = new AbortController();
         controller.abort();
         controller.signal.throwIfAborted();
@@ -38,7 +38,7 @@ describe('comlink throw handler', () => {
   });
 
   it('passes a thrown non-error value through unchanged', async () => {
-    const { remote, close } = connect({ fail() { throw { reason: 'plain' }; } });
+    const { remote, close } = connect({ fail(): void { throw { reason: 'plain' }; } });
     const error = await remote.fail().catch((e: unknown) => e);
     close();
     expect(error).toEqual({ reason: 'plain' });

@@ -1,0 +1,48 @@
+// The service worker: precaches the app shell (so a reload offline works, deep links included), takes
+// control at once, and opens History when a person clicks an "export finished" notification.
+
+import { clientsClaim } from 'workbox-core';
+import { createHandlerBoundToURL, precacheAndRoute, cleanupOutdatedCaches } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+interface SwClient { url: string; focus(): Promise<unknown>; navigate(url: string): Promise<unknown> }
+interface SwScope {
+  __WB_MANIFEST: Array<string | { url: string; revision: string | null }>;
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'notificationclick', listener: (event: NotificationClickLike) => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  clients: { matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<SwClient[]>; openWindow(url: string): Promise<unknown> };
+  registration: { scope: string };
+}
+interface NotificationClickLike { notification: { close(): void; data?: { url?: string } }; waitUntil(promise: Promise<unknown>): void }
+
+// The DOM lib types `self` as a Window; the service worker scope is typed here by hand instead of mixing libs.
+const sw = self as unknown as SwScope;
+
+/** Where a click on an export notification leads. */
+const HISTORY_URL = '/#/history';
+
+void sw.skipWaiting();
+clientsClaim();
+cleanupOutdatedCaches();
+precacheAndRoute(sw.__WB_MANIFEST);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+sw.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void sw.skipWaiting();
+});
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url ?? HISTORY_URL, sw.registration.scope).href;
+  event.waitUntil((async () => {
+    const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows[0];
+    if (open) {
+      await open.navigate(target).catch(() => undefined);
+      await open.focus();
+      return;
+    }
+    await sw.clients.openWindow(target);
+  })());
+});

@@ -1,0 +1,109 @@
+// The types the export worker exposes: what the page may ask, and the rows it writes for jobs and history.
+
+import type { ExportPlan, ExportProgress, VerifyReport } from '../engine/index.ts';
+import type { ErrorCode } from '../model/errors.ts';
+import type { RecordKind } from '../model/records.ts';
+import type { ExportRequest, FormatId } from '../model/request.ts';
+import type { DemoOptions } from '../demo/index.ts';
+import type { KindCount } from '../store/queries.ts';
+import type { ExportHistoryRow, ExportJobRow } from '../store/rows.ts';
+import type { SavedZip, WorkerSaveTarget } from '../platform/save-target.ts';
+
+/** Life of a job. A job still PROCESSING or QUEUED when its page is gone is marked INTERRUPTED, never DONE. */
+export type JobStatus = 'QUEUED' | 'PROCESSING' | 'DONE' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
+
+/** Where the zip went, as the UI names it. */
+export type SaveKind = WorkerSaveTarget['kind'];
+
+/** A row of `exportJobs`: one per started export, updated as it runs. */
+export interface JobRow extends ExportJobRow {
+  status: JobStatus;
+  fileName: string;
+  target: SaveKind;
+  request: ExportRequest;
+}
+
+/** A row of `exportHistory`: one per export that ended, in any way. */
+export interface HistoryRow extends ExportHistoryRow {
+  status: JobStatus;
+  fileName: string;
+  target: SaveKind;
+  formats: FormatId[];
+  kinds: RecordKind[];
+  /** Start and end of the exported range, epoch ms UTC, when the request had one. */
+  fromMs?: number;
+  toMs?: number;
+  finishedAtMs: number;
+  /** Size of the finished zip, bytes (0 unless DONE). */
+  sizeBytes: number;
+  records: number;
+  files: number;
+  /** Where the zip is kept in the OPFS workspace, for re-download, share and verify. */
+  opfsPath?: string;
+  /** The picked file, kept so verify can read it back (the browser may ask for permission again). */
+  handle?: FileSystemFileHandle;
+  errorCode?: ErrorCode;
+  errorMessage?: string;
+  /** Result of the last verify. */
+  verified?: { ok: boolean; atMs: number; problems: number };
+}
+
+/** What the page asks for a run. */
+export interface StartExport {
+  jobId: string;
+  request: ExportRequest;
+  target: WorkerSaveTarget;
+  fileName: string;
+}
+
+export interface RunOutcome {
+  saved: SavedZip;
+  bytesWritten: number;
+  files: number;
+  records: number;
+}
+
+/** First rows of one CSV file of the preview. */
+export interface CsvPreview {
+  path: string;
+  lines: string[];
+}
+
+export interface DemoLoadProgress {
+  recordsWritten: number;
+  recordsTotal: number;
+}
+
+export type StoreSummary = Record<RecordKind, KindCount>;
+
+/** Files from an export the share sheet may accept (PDF, CSV), extracted into the workspace. */
+export interface ShareCandidates {
+  files: File[];
+}
+
+export interface ExportWorkerApi {
+  /** Counts, sizes, time and fidelity warnings of a request, without reading samples. */
+  plan(request: ExportRequest): Promise<ExportPlan>;
+  /** The first `rows` data lines (plus header) of every CSV file the request would write. */
+  previewCsv(request: ExportRequest, rows: number): Promise<CsvPreview[]>;
+  /** Queues and runs an export; resolves when it ended. Progress about 10 times a second. */
+  runExport(job: StartExport, onProgress: (progress: ExportProgress) => void): Promise<RunOutcome>;
+  /** Cancels a queued or running job; false when none is known. */
+  cancel(jobId: string): Promise<boolean>;
+  /** Re-checks every file of a kept export against its manifest. */
+  verify(historyId: string): Promise<VerifyReport>;
+  /** The zip of a kept export (a disk-backed OPFS File), or undefined when it is gone. */
+  savedZip(historyId: string): Promise<File | undefined>;
+  /** PDF and CSV files of a kept export, for browsers whose share sheet refuses zips. */
+  shareCandidates(historyId: string): Promise<ShareCandidates>;
+  /** Removes a history row and its kept zip. */
+  deleteExport(historyId: string): Promise<void>;
+  /** Marks jobs left QUEUED/PROCESSING by a closed page as INTERRUPTED; returns their ids. */
+  recoverInterrupted(): Promise<string[]>;
+  /** Writes the demo dataset into the database (bulk, tracks as chunk rows). */
+  loadDemo(options: Partial<DemoOptions>, onProgress?: (progress: DemoLoadProgress) => void): Promise<StoreSummary>;
+  /** Empties the database and the export workspace. */
+  clearAll(): Promise<void>;
+  /** Counts per kind with first and last time. */
+  summary(): Promise<StoreSummary>;
+}

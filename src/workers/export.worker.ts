@@ -1,0 +1,52 @@
+// The export worker: a Comlink shell over the engine, the store and the save targets. No logic lives here.
+
+import './comlink-setup.ts';
+import { configure } from '@zip.js/zip.js';
+import { expose } from 'comlink';
+import { planExport } from '../engine/index.ts';
+import { FORMAT_REGISTRY } from '../formats/registry.ts';
+import { TakeawayDb } from '../store/db.ts';
+import { DexieRecordSource } from '../store/dexie-record-source.ts';
+import { clearAll, storeCounts } from '../store/queries.ts';
+import { deleteOpfsExport } from '../platform/worker-sinks.ts';
+import type { ExportWorkerApi } from './api.ts';
+import { previewCsv } from './csv-preview.ts';
+import { loadDemoData } from './demo-loader.ts';
+import { markInterruptedJobs, runExportJob } from './export-jobs.ts';
+import { JobQueue } from './job-queue.ts';
+import { clearWorkspace, deleteKept, extractShareable, keptZip, verifyKept } from './kept-exports.ts';
+
+// zip.js compresses inline here: this worker already is off the main thread, and two jobs fill both cores.
+configure({ useWebWorkers: false });
+
+const db = new TakeawayDb();
+const source = new DexieRecordSource(db);
+const queue = new JobQueue();
+
+const api: ExportWorkerApi = {
+  plan: (request) => planExport(request, source, FORMAT_REGISTRY),
+  previewCsv: (request, rows) => previewCsv(request, source, rows),
+  runExport: (job, onProgress) => runExportJob(db, source, queue, job, onProgress),
+  cancel: async (jobId) => queue.cancel(jobId),
+  verify: (id) => verifyKept(db, id),
+  savedZip: (id) => keptZip(db, id),
+  shareCandidates: async (id) => ({ files: await extractShareable(db, id) }),
+  deleteExport: (id) => deleteKept(db, id),
+  async recoverInterrupted() {
+    const state = queue.state;
+    const dead = await markInterruptedJobs(db, [...state.running, ...state.waiting]);
+    for (const job of dead) if (job.target === 'opfs') await deleteOpfsExport(`exports/${job.id}.zip`);
+    return dead.map((job) => job.id);
+  },
+  async loadDemo(options, onProgress) {
+    await loadDemoData(db, options, onProgress);
+    return storeCounts(db);
+  },
+  async clearAll() {
+    await clearAll(db);
+    await clearWorkspace();
+  },
+  summary: () => storeCounts(db),
+};
+
+expose(api);
