@@ -133,8 +133,8 @@ export const gpxFormat: FormatEncoder = {
   id: 'gpx',
   kinds: ['activity'],
   isCompressible: true,
-  // Measured with src/formats/xml-bench.ts (tpx v1, all channels): ~205 bytes per sample.
-  size: { bytesPerSample: 205, bytesPerRecord: 0, bytesPerFile: 900 },
+  // Measured with src/formats/gpx/xml-bench.ts (tpx v1, every channel): 311 bytes per sample; fewer channels write less.
+  size: { bytesPerSample: 310, bytesPerRecord: 0, bytesPerFile: 900 },
   lostChannels: (options: ExportOptions) => gpxLostChannels(options.gpx.dialect),
   lostFeatures: [
     'laps',

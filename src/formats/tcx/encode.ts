@@ -133,8 +133,8 @@ export const tcxFormat: FormatEncoder = {
   id: 'tcx',
   kinds: ['activity'],
   isCompressible: true,
-  // Measured with src/formats/tcx/xml-bench.ts (all channels): ~370 bytes per sample.
-  size: { bytesPerSample: 370, bytesPerRecord: 0, bytesPerFile: 1200 },
+  // Measured with src/formats/gpx/xml-bench.ts (every channel): 418 bytes per sample; fewer channels write less.
+  size: { bytesPerSample: 420, bytesPerRecord: 0, bytesPerFile: 1200 },
   lostChannels: () => ['temperatureC'],
   lostFeatures: [
     'sub-sport (TCX knows only Running, Biking and Other)',
