@@ -36,6 +36,18 @@ export interface RecordFilter {
 
 export type GpxDialect = 'garmin-tpx-v1' | 'garmin-tpx-v2' | 'plain';
 
+/** PDF report templates: which sections a report has (see src/formats/pdf/templates.ts). */
+export type PdfTemplate = 'year-in-review' | 'monthly' | 'health';
+
+export interface PdfOptions {
+  /** Default `year-in-review`. */
+  template: PdfTemplate;
+  /** Add a page per activity with its route outline and heart-rate/altitude profile. Default false. */
+  activityPages: boolean;
+  /** Maximum heart rate for the zones; default: the highest activity maximum in the period. */
+  maxHeartRateBpm?: number;
+}
+
 export interface ExportOptions {
   /** Deflate level for compressible entries, 0–9 (default 6, the level zip.js deflates natively). */
   compressionLevel: number;
@@ -50,6 +62,8 @@ export interface ExportOptions {
     maxRowsPerFile: number;
   };
   gpx: { dialect: GpxDialect };
+  /** PDF report options; absent means the defaults of `PdfOptions`. */
+  pdf?: PdfOptions;
 }
 
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
