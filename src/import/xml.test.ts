@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { validateRecord, validateTrackChunk } from '../model/validate.ts';
+import { streamBytes } from './bytes.ts';
+import { corpusFiles, corpusPath, readCorpus } from './corpus.test-helper.ts';
+import { importGpx } from './gpx.ts';
+import { importTcx } from './tcx.ts';
+import type { ImportedActivity } from './types.ts';
+
+const NOW_MS = Date.UTC(2026, 0, 1);
+const encoder = new TextEncoder();
+
+/** gpxpy (not ours) counts points, first time and 2-D length. */
+function gpxpySummary(file: string): { points: number; firstTimeMs: number; lengthM: number } {
+  const script = 'import gpxpy,sys,json\ng=gpxpy.parse(open(sys.argv[1]))\nb=g.get_time_bounds()\nprint(json.dumps([g.get_points_no(), b.start_time.timestamp(), g.length_2d()]))';
+  const [points, firstTimeS, lengthM] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' }));
+  return { points, firstTimeMs: firstTimeS * 1000, lengthM };
+}
+
+function xpathNumber(file: string, expression: string): number {
+  return Number(execFileSync('xmllint', ['--xpath', expression, file], { encoding: 'utf8' }));
+}
+
+function expectValid({ activity, chunks }: ImportedActivity): void {
+  expect(validateRecord(activity)).toMatchObject({ ok: true });
+  for (const chunk of chunks) expect(validateTrackChunk(chunk, activity)).toMatchObject({ ok: true });
+}
+
+async function gpx(text: string): Promise<ImportedActivity[]> {
+  return importGpx(streamBytes(encoder.encode(text)), { fileName: 't.gpx', nowMs: NOW_MS });
+}
+
+describe('importGpx on the real corpus', () => {
+  for (const name of corpusFiles('gpx', '.gpx')) {
+    it(`imports ${name} with gpxpy's point count, start time and length`, async () => {
+      const expected = gpxpySummary(corpusPath('gpx', name));
+      const [imported, ...rest] = await importGpx(streamBytes(readCorpus('gpx', name)), { fileName: name, nowMs: NOW_MS });
+      expect(rest).toEqual([]);
+      expect(imported.activity.sampleCount).toBe(expected.points);
+      expect(imported.activity.startTimeMs).toBe(expected.firstTimeMs);
+      expect(imported.activity.totals.distanceM! / expected.lengthM).toBeCloseTo(1, 2);
+      expectValid(imported);
+    });
+  }
+});
+
+describe('importGpx details', () => {
+  const head = '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"'
+    + ' xmlns:g="http://www.garmin.com/xmlschemas/TrackPointExtension/v2" xmlns:p="http://www.garmin.com/xmlschemas/PowerExtension/v1">';
+  const point = (second: number, ext = '') => `<trkpt lat="47.1" lon="8.${second}"><ele>400</ele><time>2024-05-01T06:00:${String(second).padStart(2, '0')}Z</time>${ext}</trkpt>`;
+
+  it('reads TrackPointExtension v2 and power extensions by namespace URI, whatever the prefix', async () => {
+    const [{ chunks, activity }] = await gpx(`${head}<trk><type>cycling</type><trkseg>${point(0, '<extensions><g:TrackPointExtension><g:atemp>21</g:atemp><g:hr>140</g:hr><g:cad>90</g:cad></g:TrackPointExtension><p:PowerInWatts>250</p:PowerInWatts></extensions>')}${point(1, '<extensions><power>260</power></extensions>')}</trkseg></trk></gpx>`);
+    expect(activity.sport).toBe('cycling');
+    expect(Array.from(chunks[0].heartRateBpm!)).toEqual([140, Number.NaN]);
+    expect(Array.from(chunks[0].temperatureC!)).toEqual([21, Number.NaN]);
+    expect(Array.from(chunks[0].powerW!)).toEqual([250, 260]);
+    expect(activity.totals.maxPowerW).toBe(260);
+  });
+
+  it('turns the gap between track segments into a pause', async () => {
+    const [{ activity }] = await gpx(`${head}<trk><trkseg>${point(0)}${point(1)}</trkseg><trkseg>${point(30)}${point(31)}</trkseg></trk></gpx>`);
+    expect(activity.pauses).toEqual([{ startMs: Date.UTC(2024, 4, 1, 6, 0, 1), endMs: Date.UTC(2024, 4, 1, 6, 0, 30) }]);
+    expect(activity.totals.elapsedS).toBe(31);
+    expect(activity.totals.timerS).toBe(2);
+  });
+
+  it('gives the same result however the bytes are chunked', async () => {
+    const bytes = readCorpus('gpx', 'ecc.gpx');
+    const whole = await importGpx(streamBytes(bytes), { fileName: 'ecc.gpx', nowMs: NOW_MS });
+    async function* oneByteAtATime() {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+    }
+    const split = await importGpx(oneByteAtATime(), { fileName: 'ecc.gpx', nowMs: NOW_MS });
+    expect(split).toEqual(whole);
+  });
+
+  it('reports an unclosed tag with its position', async () => {
+    await expect(gpx(`${head}<trk><trkseg>${point(0)}`)).rejects.toThrow(/malformed XML: .*unclosed tag/i);
+  });
+
+  it('rejects GPX 1.0 and reads the Amazfit file whose extra <heartrate> sits in the GPX namespace', async () => {
+    await expect(importGpx(streamBytes(readCorpus('gpx/negative', 'korita-zbevnica-gpx10.gpx')), { fileName: 'k.gpx', nowMs: NOW_MS }))
+      .rejects.toThrow('GPX 1.0 is not supported');
+    const [amazfit] = await importGpx(streamBytes(readCorpus('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')), { fileName: 'a.gpx', nowMs: NOW_MS });
+    expect(amazfit.activity.channels).toContain('heartRateBpm');
+    expect(amazfit.activity.sampleCount).toBe(gpxpySummary(corpusPath('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')).points);
+  });
+});
+
+describe('importTcx on the real corpus', () => {
+  for (const name of corpusFiles('tcx', '.tcx')) {
+    it(`imports ${name} with xmllint's trackpoint count, start time and lap distance`, async () => {
+      const file = corpusPath('tcx', name);
+      const [imported, ...rest] = await importTcx(streamBytes(readCorpus('tcx', name)), { fileName: name, nowMs: NOW_MS });
+      expect(rest).toEqual([]);
+      expect(imported.activity.sampleCount).toBe(xpathNumber(file, "count(//*[local-name()='Activities']//*[local-name()='Trackpoint'][*[local-name()='Time']])"));
+      const firstLap = execFileSync('xmllint', ['--xpath', "string((//*[local-name()='Lap'])[1]/@StartTime)", file], { encoding: 'utf8' });
+      expect(imported.activity.startTimeMs).toBe(Date.parse(firstLap.trim()));
+      // xmllint prints the sum with 6 significant digits, so compare to the metre.
+      const lapDistanceM = xpathNumber(file, "sum(//*[local-name()='Lap']/*[local-name()='DistanceMeters'])");
+      expect(Math.abs(imported.activity.totals.distanceM! - lapDistanceM)).toBeLessThan(1);
+      expect(imported.activity.laps).toHaveLength(xpathNumber(file, "count(//*[local-name()='Lap'])"));
+      expectValid(imported);
+    });
+  }
+
+  it('reads ns3:TPX Watts from the power ride', async () => {
+    const [{ activity }] = await importTcx(streamBytes(readCorpus('tcx', 'gpsbabel-power-ride.tcx')), { fileName: 'p.tcx', nowMs: NOW_MS });
+    expect(activity.channels).toEqual(expect.arrayContaining(['powerW', 'speedMps', 'cadenceRpm']));
+    expect(activity.totals.maxPowerW).toBeGreaterThan(100);
+  });
+
+  it('rejects both negative files with a message naming the problem', async () => {
+    await expect(importTcx(streamBytes(readCorpus('tcx/negative', 'run-6281425038-leading-whitespace.tcx')), { fileName: 'w.tcx', nowMs: NOW_MS }))
+      .rejects.toThrow(/XML declaration must be at the start/);
+    await expect(importTcx(streamBytes(readCorpus('tcx/negative', 'painsled-rowing-invalid-id.tcx')), { fileName: 'p.tcx', nowMs: NOW_MS }))
+      .rejects.toThrow(/<Activity><Id> is not a valid dateTime/);
+  });
+});
