@@ -81,6 +81,7 @@ describe('validateRecord rejects one broken rule at a time, naming the record an
     ['a UTC offset below -12:00', sleep({ utcOffsetMin: -800 }), 'utcOffsetMin', /^sleep s-3: utcOffsetMin = -800/],
     ['a fractional UTC offset', weight({ utcOffsetMin: 60.5 }), 'utcOffsetMin', /not a whole number of minutes/],
     ['an unknown time zone', activity({ timeZone: 'Mars/Olympus' }), 'timeZone', /^activity a-1: timeZone = "Mars\/Olympus" is not an IANA time zone$/],
+    ['an offset instead of a time zone', activity({ timeZone: '+01:00' }), 'timeZone', /^activity a-1: timeZone = "\+01:00" is not an IANA time zone$/],
     ['a NaN average heart rate', activity({ totals: { elapsedS: 1, timerS: 1, avgHeartRateBpm: Number.NaN } }), 'totals.avgHeartRateBpm', /^activity a-1: totals\.avgHeartRateBpm is NaN$/],
     ['a negative distance total', activity({ totals: { elapsedS: 1, timerS: 1, distanceM: -5 } }), 'totals.distanceM', /^activity a-1: totals\.distanceM = -5 is below 0$/],
     ['missing totals', activity({ totals: undefined }), 'totals', /^activity a-1: totals is missing$/],

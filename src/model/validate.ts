@@ -452,7 +452,8 @@ function optionalTimeZone(obj: Json, key: string): string | undefined {
   if (isValid === undefined) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: value });
-      isValid = value !== '';
+      // Newer engines also accept offsets like `+01:00`, which are not IANA zone names.
+      isValid = value !== '' && !/^[+-]/.test(value);
     } catch {
       isValid = false; // RangeError is how Intl reports an unknown zone
     }

@@ -265,3 +265,14 @@ describe('writing and clearing', () => {
     expect(counts.every((n) => n === 0)).toBe(true);
   });
 });
+
+describe('degenerate ranges', () => {
+  it('returns nothing when the range ends before it starts', async () => {
+    const db = newDb('inverted');
+    await putRecords(db, [makeWeight('w', T0), makeSteps('s', '2024-05-01')]);
+    const range = { fromMs: T0 + DAY_MS, toMs: T0 - DAY_MS };
+    expect(await ids(db, 'weight', filterOf('weight', { range }))).toEqual([]);
+    expect(await ids(db, 'steps', filterOf('steps', { range }))).toEqual([]);
+    expect(await countRecords(db, 'weight', filterOf('weight', { range }))).toBe(0);
+  });
+});
