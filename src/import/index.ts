@@ -107,7 +107,7 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
   const options = { fileName: name.split('/').pop()!, nowMs: context.nowMs };
   if (lower.endsWith('.gz')) {
     if (!isGzip(head)) throw new ImportFileError(`named .gz but has no gzip signature (starts ${hexOf(head)})`);
-    yield* dispatch(name.slice(0, -3), () => gunzipBytes(chunks), context, strava);
+    for await (const item of dispatch(name.slice(0, -3), () => gunzipBytes(chunks), context, strava)) yield { ...item, file: name };
     return;
   }
   if (lower.endsWith('.fit')) {
