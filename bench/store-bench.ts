@@ -84,7 +84,6 @@ export async function runStoreBench(options: DemoOptions = DEMO_YEAR_OPTIONS): P
   }
 }
 
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runStoreBench();
   console.log(`store bench: ${result.activities} activities, ${result.samples} samples, ${result.otherRecords} other records`);

@@ -75,18 +75,12 @@ export function summarizeTrack(plan: ActivityPlan, chunks: Iterable<TrackChunk>)
       }
       const altitudeM = chunk.altitudeM ? chunk.altitudeM[k] : NaN;
       const climbM = altitudeM - previousAltitudeM;
-      for (const span of [whole, lap]) {
-        span.sampleCount++;
-        if (climbM > 0) span.ascentM += climbM;
-        if (climbM < 0) span.descentM -= climbM;
-        if (chunk.heartRateBpm) span.heartRate.add(chunk.heartRateBpm[k]);
-        if (chunk.cadenceRpm) span.cadence.add(chunk.cadenceRpm[k]);
-        if (chunk.powerW) {
-          span.power.add(chunk.powerW[k]);
-          span.workJ += chunk.powerW[k];
-        }
-        if (chunk.speedMps && chunk.speedMps[k] > span.maxSpeedMps) span.maxSpeedMps = chunk.speedMps[k];
-      }
+      const heartRateBpm = chunk.heartRateBpm ? chunk.heartRateBpm[k] : NaN;
+      const cadenceRpm = chunk.cadenceRpm ? chunk.cadenceRpm[k] : NaN;
+      const powerW = chunk.powerW ? chunk.powerW[k] : NaN;
+      const speedMps = chunk.speedMps ? chunk.speedMps[k] : NaN;
+      addSample(whole, climbM, heartRateBpm, cadenceRpm, powerW, speedMps);
+      addSample(lap, climbM, heartRateBpm, cadenceRpm, powerW, speedMps);
       previousAltitudeM = altitudeM;
       lastTimeMs = timeMs;
       lastDistanceM = distanceM;
@@ -96,6 +90,17 @@ export function summarizeTrack(plan: ActivityPlan, chunks: Iterable<TrackChunk>)
   laps.push(closeSpan(plan, lap, lastTimeMs, lastDistanceM));
   const { startIndex: _startIndex, startTimeMs: _startTimeMs, endIndex: _endIndex, ...totals } = closeSpan(plan, whole, lastTimeMs, lastDistanceM);
   return { sampleCount: index, totals, laps };
+}
+
+function addSample(span: Span, climbM: number, heartRateBpm: number, cadenceRpm: number, powerW: number, speedMps: number): void {
+  span.sampleCount++;
+  if (climbM > 0) span.ascentM += climbM;
+  else if (climbM < 0) span.descentM -= climbM;
+  span.heartRate.add(heartRateBpm);
+  span.cadence.add(cadenceRpm);
+  span.power.add(powerW);
+  if (powerW > 0) span.workJ += powerW;
+  if (speedMps > span.maxSpeedMps) span.maxSpeedMps = speedMps;
 }
 
 /** Ends a span where the next one starts (or at the last sample): elapsed covers the pauses, timer does not. */
