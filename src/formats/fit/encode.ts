@@ -31,22 +31,46 @@ export function fitUnsupportedReason(activity: Activity): string | undefined {
   return undefined;
 }
 
+/** Chunk buffers are carved from slabs of up to this many chunks: one allocation instead of sixteen. */
+const CHUNKS_PER_SLAB = 16;
+
 /** Collects output into fixed-size chunks, keeping the running CRC and byte count. */
 class ChunkedOutput {
   crc = 0;
   /** Bytes handed out so far. */
   written = 0;
-  private bytes: Uint8Array;
-  view: DataView;
+  private bytes!: Uint8Array;
+  view!: DataView;
   pos = 0;
+  private slab = new ArrayBuffer(0);
+  private slabOffset = 0;
+  private allocated = 0;
 
-  constructor(private readonly chunkBytes: number) {
-    this.bytes = new Uint8Array(chunkBytes);
-    this.view = new DataView(this.bytes.buffer);
+  /** @param expectedBytes the file size, so a small file gets one right-sized slab. */
+  constructor(private readonly chunkBytes: number, private readonly expectedBytes: number) {
+    this.nextBuffer();
+  }
+
+  private nextBuffer(): void {
+    if (this.slabOffset + this.chunkBytes > this.slab.byteLength) {
+      const remainingChunks = Math.ceil(Math.max(0, this.expectedBytes - this.allocated) / this.chunkBytes);
+      this.slab = new ArrayBuffer(Math.max(1, Math.min(CHUNKS_PER_SLAB, remainingChunks)) * this.chunkBytes);
+      this.slabOffset = 0;
+    }
+    this.bytes = new Uint8Array(this.slab, this.slabOffset, this.chunkBytes);
+    this.view = new DataView(this.slab, this.slabOffset, this.chunkBytes);
+    this.slabOffset += this.chunkBytes;
+    this.allocated += this.chunkBytes;
+    this.pos = 0;
   }
 
   hasRoom(size: number): boolean {
     return this.pos + size <= this.bytes.length;
+  }
+
+  /** How many items of `size` bytes still fit the current chunk. */
+  roomFor(size: number): number {
+    return Math.floor((this.bytes.length - this.pos) / size);
   }
 
   put(bytes: Uint8Array): void {
@@ -59,9 +83,7 @@ class ChunkedOutput {
     const chunk = this.bytes.subarray(0, this.pos);
     this.crc = updateFitCrc(this.crc, chunk);
     this.written += chunk.length;
-    this.bytes = new Uint8Array(this.chunkBytes);
-    this.view = new DataView(this.bytes.buffer);
-    this.pos = 0;
+    this.nextBuffer();
     return chunk;
   }
 
@@ -111,7 +133,7 @@ export async function* encodeFitActivity(
     throw new ExportError('INVALID_RECORD', `Activity ${activity.id} needs ${dataSize} bytes of FIT data, more than the header's uint32 size field allows`);
   }
 
-  const out = new ChunkedOutput(FIT_CHUNK_BYTES);
+  const out = new ChunkedOutput(FIT_CHUNK_BYTES, FIT_HEADER_SIZE + dataSize + FIT_CRC_SIZE);
   out.put(encodeFileHeader(dataSize));
   for (const part of head) out.put(part);
 
@@ -129,16 +151,34 @@ export async function* encodeFitActivity(
     }
     records.bind(chunk);
     const timeMs = chunk.timeMs;
-    for (let i = 0; i < chunk.count; i++) {
-      while (timeMs[i] >= nextEventMs) {
+    const count = chunk.count;
+    let i = 0;
+    while (i < count) {
+      if (timeMs[i] >= nextEventMs) {
         if (!out.hasRoom(eventMessages[nextEvent].length)) yield out.take();
         out.put(eventMessages[nextEvent]);
         nextEvent++;
         nextEventMs = nextEvent < lastEvent ? events[nextEvent].writeBeforeMs : Number.POSITIVE_INFINITY;
+        continue;
       }
-      if (!out.hasRoom(recordSize)) yield out.take();
-      records.write(out.view, out.pos, i);
-      out.pos += recordSize;
+      const fitting = out.roomFor(recordSize);
+      if (fitting === 0) {
+        yield out.take();
+        continue;
+      }
+      // The run of samples that fits the buffer and comes before the next timer event.
+      let end = Math.min(count, i + fitting);
+      if (nextEventMs !== Number.POSITIVE_INFINITY) {
+        for (let j = i + 1; j < end; j++) {
+          if (timeMs[j] >= nextEventMs) {
+            end = j;
+            break;
+          }
+        }
+      }
+      records.writeRange(out.view, out.pos, i, end);
+      out.pos += (end - i) * recordSize;
+      i = end;
     }
     sampleCount += chunk.count;
   }

@@ -114,57 +114,83 @@ export class FitRecordWriter {
   }
 
   /**
-   * Writes sample `i` of the bound chunk as one record message of `size` bytes at `pos`. Missing (NaN) and
-   * out-of-range values become the base type's invalid value; the time is truncated to the second.
+   * Writes samples `from` to `to - 1` of the bound chunk as consecutive record messages of `size` bytes each,
+   * starting at `pos`. Missing (NaN) and out-of-range values become the base type's invalid value; times are
+   * truncated to the second. Works field by field over the run: each loop is short and monomorphic.
    */
-  write(view: DataView, pos: number, i: number): void {
-    view.setUint8(pos, this.localMesg);
-    const fitTime = Math.floor(this.timeMs[i] / 1000) - FIT_EPOCH_UNIX_S;
-    view.setUint32(pos + 1, fitTime >= FIT_DATE_TIME_MIN && fitTime <= FIT_DATE_TIME_MAX ? fitTime : INVALID_UINT32, true);
-
-    if (this.posLat >= 0) {
-      const lat = this.lat ? this.lat[i] : Number.NaN;
-      const lon = this.lon ? this.lon[i] : Number.NaN;
-      if (lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
-        view.setInt32(pos + this.posLat, degreesToSemicircles(lat), true);
-        view.setInt32(pos + this.posLat + 4, degreesToSemicircles(lon), true);
-      } else {
-        view.setInt32(pos + this.posLat, INVALID_SINT32, true);
-        view.setInt32(pos + this.posLat + 4, INVALID_SINT32, true);
-      }
+  writeRange(view: DataView, pos: number, from: number, to: number): void {
+    const stride = this.size;
+    for (let i = from, p = pos; i < to; i++, p += stride) view.setUint8(p, this.localMesg);
+    const timeMs = this.timeMs;
+    for (let i = from, p = pos + 1; i < to; i++, p += stride) {
+      const fitTime = Math.floor(timeMs[i] / 1000) - FIT_EPOCH_UNIX_S;
+      view.setUint32(p, fitTime >= FIT_DATE_TIME_MIN && fitTime <= FIT_DATE_TIME_MAX ? fitTime : INVALID_UINT32, true);
     }
-    if (this.posDistance >= 0) {
-      putUint32(view, pos + this.posDistance, Math.round((this.distanceM ? this.distanceM[i] : Number.NaN) * DISTANCE_SCALE));
-    }
-    if (this.posSpeed >= 0) {
-      const raw = Math.round((this.speedMps ? this.speedMps[i] : Number.NaN) * SPEED_SCALE);
-      putUint32(view, pos + this.posSpeed, raw);
-      putUint16(view, pos + this.posSpeed + 4, raw);
-    }
+    if (this.posLat >= 0) writePositions(view, pos + this.posLat, stride, this.lat, this.lon, from, to);
+    if (this.posDistance >= 0) writeUint32Column(view, pos + this.posDistance, stride, this.distanceM, from, to, DISTANCE_SCALE, 0);
+    if (this.posSpeed >= 0) writeUint32And16Column(view, pos + this.posSpeed, stride, this.speedMps, from, to, SPEED_SCALE, 0);
     if (this.posAltitude >= 0) {
-      const raw = Math.round(((this.altitudeM ? this.altitudeM[i] : Number.NaN) + ALTITUDE_OFFSET_M) * ALTITUDE_SCALE);
-      putUint32(view, pos + this.posAltitude, raw);
-      putUint16(view, pos + this.posAltitude + 4, raw);
+      writeUint32And16Column(view, pos + this.posAltitude, stride, this.altitudeM, from, to, ALTITUDE_SCALE, ALTITUDE_OFFSET_M);
     }
-    if (this.posPower >= 0) putUint16(view, pos + this.posPower, Math.round(this.powerW ? this.powerW[i] : Number.NaN));
-    if (this.posHeartRate >= 0) putUint8(view, pos + this.posHeartRate, Math.round(this.heartRateBpm ? this.heartRateBpm[i] : Number.NaN));
-    if (this.posCadence >= 0) putUint8(view, pos + this.posCadence, Math.round(this.cadenceRpm ? this.cadenceRpm[i] : Number.NaN));
-    if (this.posTemperature >= 0) {
-      const raw = Math.round(this.temperatureC ? this.temperatureC[i] : Number.NaN);
-      view.setInt8(pos + this.posTemperature, raw >= -128 && raw <= 126 ? raw : INVALID_SINT8);
+    if (this.posPower >= 0) writeUint16Column(view, pos + this.posPower, stride, this.powerW, from, to);
+    if (this.posHeartRate >= 0) writeUint8Column(view, pos + this.posHeartRate, stride, this.heartRateBpm, from, to);
+    if (this.posCadence >= 0) writeUint8Column(view, pos + this.posCadence, stride, this.cadenceRpm, from, to);
+    if (this.posTemperature >= 0) writeSint8Column(view, pos + this.posTemperature, stride, this.temperatureC, from, to);
+  }
+}
+
+// One loop per field. A column absent from the chunk is written as invalid; the range checks are false for NaN,
+// so a missing sample falls through to the invalid value too.
+
+type Column = Float32Array | Float64Array | undefined;
+
+function writePositions(view: DataView, pos: number, stride: number, lat: Column, lon: Column, from: number, to: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const latDeg = lat ? lat[i] : Number.NaN;
+    const lonDeg = lon ? lon[i] : Number.NaN;
+    if (latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180) {
+      view.setInt32(p, degreesToSemicircles(latDeg), true);
+      view.setInt32(p + 4, degreesToSemicircles(lonDeg), true);
+    } else {
+      view.setInt32(p, INVALID_SINT32, true);
+      view.setInt32(p + 4, INVALID_SINT32, true);
     }
   }
 }
 
-// Small enough for V8 to inline. The comparisons are false for NaN, so a missing sample becomes the invalid value.
-function putUint32(view: DataView, pos: number, raw: number): void {
-  view.setUint32(pos, raw >= 0 && raw < INVALID_UINT32 ? raw : INVALID_UINT32, true);
+function writeUint32Column(view: DataView, pos: number, stride: number, values: Column, from: number, to: number, scale: number, offset: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const raw = values ? Math.round((values[i] + offset) * scale) : Number.NaN;
+    view.setUint32(p, raw >= 0 && raw < INVALID_UINT32 ? raw : INVALID_UINT32, true);
+  }
 }
 
-function putUint16(view: DataView, pos: number, raw: number): void {
-  view.setUint16(pos, raw >= 0 && raw < INVALID_UINT16 ? raw : INVALID_UINT16, true);
+/** The uint32 value at `pos` and the same raw value as uint16 right after it (enhanced_speed + speed, …). */
+function writeUint32And16Column(view: DataView, pos: number, stride: number, values: Column, from: number, to: number, scale: number, offset: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const raw = values ? Math.round((values[i] + offset) * scale) : Number.NaN;
+    view.setUint32(p, raw >= 0 && raw < INVALID_UINT32 ? raw : INVALID_UINT32, true);
+    view.setUint16(p + 4, raw >= 0 && raw < INVALID_UINT16 ? raw : INVALID_UINT16, true);
+  }
 }
 
-function putUint8(view: DataView, pos: number, raw: number): void {
-  view.setUint8(pos, raw >= 0 && raw < INVALID_UINT8 ? raw : INVALID_UINT8);
+function writeUint16Column(view: DataView, pos: number, stride: number, values: Column, from: number, to: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const raw = values ? Math.round(values[i]) : Number.NaN;
+    view.setUint16(p, raw >= 0 && raw < INVALID_UINT16 ? raw : INVALID_UINT16, true);
+  }
+}
+
+function writeUint8Column(view: DataView, pos: number, stride: number, values: Column, from: number, to: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const raw = values ? Math.round(values[i]) : Number.NaN;
+    view.setUint8(p, raw >= 0 && raw < INVALID_UINT8 ? raw : INVALID_UINT8);
+  }
+}
+
+function writeSint8Column(view: DataView, pos: number, stride: number, values: Column, from: number, to: number): void {
+  for (let i = from, p = pos; i < to; i++, p += stride) {
+    const raw = values ? Math.round(values[i]) : Number.NaN;
+    view.setInt8(p, raw >= -128 && raw <= 126 ? raw : INVALID_SINT8);
+  }
 }
