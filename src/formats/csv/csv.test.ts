@@ -7,6 +7,7 @@ import {
   trackFixture, weightFixture,
 } from './fixtures/records.ts';
 import { numberCell, textCell } from './parts.ts';
+import { benchCsv } from './bench.ts';
 
 const START = Date.UTC(2025, 2, 1, 6, 12, 0);
 
@@ -186,5 +187,14 @@ describe('csvFormat', () => {
     const options = { compressionLevel: 6, gpx: { dialect: 'plain' as const } };
     expect(csvFormat.lostChannels({ ...options, csv: { bom: false, formulaSafe: true, samples: true, maxRowsPerFile: 1 } })).toEqual([]);
     expect(csvFormat.lostChannels({ ...options, csv: { bom: false, formulaSafe: true, samples: false, maxRowsPerFile: 1 } })).toContain('heartRateBpm');
+  });
+});
+
+describe('benchCsv', () => {
+  it('writes the same text as papaparse.unparse for generated samples', async () => {
+    const result = await benchCsv(5000);
+    expect(result.isSameText).toBe(true);
+    expect(result.csvBytes).toBe(result.papaChars);
+    expect(result.largestPieceBytes).toBeLessThan(64 * 1024);
   });
 });
