@@ -11,7 +11,7 @@ export default defineConfig({
       filename: 'sw.ts',
       injectRegister: false,
       manifest: false,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2,ttf}'], maximumFileSizeToCacheInBytes: 30 * 1024 * 1024 },
+      injectManifest: { rollupFormat: 'iife', globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2,ttf}'], maximumFileSizeToCacheInBytes: 30 * 1024 * 1024 },
     }),
   ],
   worker: { format: 'es' },

@@ -5,9 +5,15 @@ import { clientsClaim } from 'workbox-core';
 import { createHandlerBoundToURL, precacheAndRoute, cleanupOutdatedCaches } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
+declare global {
+  interface Window {
+    /** Replaced at build time by vite-plugin-pwa (injectManifest) with the precache list. */
+    __WB_MANIFEST: Array<string | { url: string; revision: string | null }>;
+  }
+}
+
 interface SwClient { url: string; focus(): Promise<unknown>; navigate(url: string): Promise<unknown> }
 interface SwScope {
-  __WB_MANIFEST: Array<string | { url: string; revision: string | null }>;
   skipWaiting(): Promise<void>;
   addEventListener(type: 'notificationclick', listener: (event: NotificationClickLike) => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
@@ -25,7 +31,7 @@ const HISTORY_URL = '/#/history';
 void sw.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
-precacheAndRoute(sw.__WB_MANIFEST);
+precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 
 sw.addEventListener('message', (event) => {

@@ -106,4 +106,6 @@ export interface ExportWorkerApi {
   clearAll(): Promise<void>;
   /** Counts per kind with first and last time. */
   summary(): Promise<StoreSummary>;
+  /** Formats this build can write (the registry grows as formats land). */
+  formats(): Promise<FormatId[]>;
 }

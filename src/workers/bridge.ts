@@ -127,4 +127,8 @@ export class WorkerBridge {
   summary() {
     return this.call((api) => api.summary());
   }
+
+  formats() {
+    return this.call((api) => api.formats());
+  }
 }

@@ -9,6 +9,7 @@ import { TakeawayDb } from '../store/db.ts';
 import { DexieRecordSource } from '../store/dexie-record-source.ts';
 import { clearAll, storeCounts } from '../store/queries.ts';
 import { deleteOpfsExport } from '../platform/worker-sinks.ts';
+import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
 import { previewCsv } from './csv-preview.ts';
 import { loadDemoData } from './demo-loader.ts';
@@ -47,6 +48,7 @@ const api: ExportWorkerApi = {
     await clearWorkspace();
   },
   summary: () => storeCounts(db),
+  formats: async () => Object.keys(FORMAT_REGISTRY) as FormatId[],
 };
 
 expose(api);

@@ -1,0 +1,288 @@
+// The export wizard: what, when, filters, formats per kind, options, then a preview before the run.
+
+import { useEffect, useId, useState } from 'react';
+import type { ExportPlan } from '../../engine/plan.ts';
+import { FORMAT_META } from '../../formats/meta.ts';
+import { RECORD_KINDS, type RecordKind } from '../../model/records.ts';
+import type { FieldCondition, FormatId, GpxDialect } from '../../model/request.ts';
+import { listCategories, listTags } from '../../store/queries.ts';
+import type { CsvPreview } from '../../workers/api.ts';
+import { estimateStorage, type StorageFigures } from '../../platform/storage.ts';
+import type { SaveMethod } from '../../platform/save.ts';
+import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
+import { buildRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
+import { formatBytes, formatCount, formatDuration } from '../format.ts';
+import { describeError } from '../error-text.ts';
+import { startExport } from '../jobs.ts';
+import { KIND_LABELS } from './DataScreen.tsx';
+
+const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
+const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains: 'contains', gt: 'greater than', lt: 'less than' };
+
+interface Preview {
+  plan: ExportPlan;
+  csv: CsvPreview[];
+  storage?: StorageFigures;
+}
+
+function toggle<T>(list: readonly T[], item: T, on: boolean): T[] {
+  return on ? (list.includes(item) ? [...list] : [...list, item]) : list.filter((x) => x !== item);
+}
+
+export function ExportScreen({ onStarted }: { onStarted: () => void }) {
+  const [choices, setChoices] = useState<WizardChoices>(DEFAULT_CHOICES);
+  const [available, setAvailable] = useState<FormatId[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
+  const [categories, setCategories] = useState<string[]>([]);
+  const [method, setMethod] = useState<SaveMethod>(defaultSaveMethod);
+  const [preview, setPreview] = useState<Preview>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const ids = useId();
+
+  useEffect(() => {
+    void bridge.formats().then(setAvailable);
+    void Promise.all([listTags(readDb, 'activity'), listTags(readDb, 'record')]).then(([a, b]) => setTags([...new Set([...a, ...b])].sort()));
+    void Promise.all([listCategories(readDb, 'activity'), listCategories(readDb, 'record')]).then(([a, b]) => setCategories([...new Set([...a, ...b])].sort()));
+  }, []);
+
+  const change = (patch: Partial<WizardChoices>) => {
+    setChoices((c) => ({ ...c, ...patch }));
+    setPreview(undefined);
+  };
+  const setOptions = (patch: Partial<WizardChoices['options']>) => change({ options: { ...choices.options, ...patch } });
+
+  const request = buildRequest(choices, Date.now());
+  const hasFormats = request.filter.kinds.length > 0;
+  const unavailable = request.filter.kinds.flatMap((k) => (request.formats[k] ?? []).filter((f) => !available.includes(f)));
+
+  const onPreview = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const [plan, csv, storage] = await Promise.all([bridge.plan(request), bridge.previewCsv(request, 3), estimateStorage()]);
+      setPreview({ plan, csv, storage });
+    } catch (e) {
+      const text = describeError(e);
+      setError(`${text.title}: ${text.detail} ${text.action}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onRun = async () => {
+    setError(undefined);
+    try {
+      // The picker opens first, in this click, while the user activation lasts.
+      const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0);
+      if (job) onStarted();
+    } catch (e) {
+      const text = describeError(e);
+      setError(`${text.title}: ${text.detail} ${text.action}`);
+    }
+  };
+
+  const needsSpace = preview && method.kind === 'opfs' && preview.storage && preview.plan.estimatedBytes > preview.storage.freeBytes;
+  return (
+    <section aria-labelledby="export-title" className="screen">
+      <h1 id="export-title">Export</h1>
+      <form onSubmit={(e) => { e.preventDefault(); void onPreview(); }}>
+        <fieldset>
+          <legend>What</legend>
+          <div className="chips">
+            {RECORD_KINDS.map((kind) => (
+              <label key={kind} className="chip">
+                <input type="checkbox" name="kind" value={kind} checked={choices.kinds.includes(kind)}
+                  onChange={(e) => change({ kinds: toggle(choices.kinds, kind, e.target.checked) })} />
+                {KIND_LABELS[kind]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>When</legend>
+          <div className="chips">
+            {RANGE_PRESETS.map((preset) => (
+              <label key={preset.id} className="chip">
+                <input type="radio" name="preset" value={preset.id} checked={choices.preset === preset.id}
+                  onChange={() => change({ preset: preset.id as RangePreset })} />
+                {preset.label}
+              </label>
+            ))}
+          </div>
+          {choices.preset === 'custom' && (
+            <div className="row">
+              <div className="field"><label htmlFor={`${ids}-from`}>From (UTC day)</label>
+                <input id={`${ids}-from`} type="date" value={choices.customFrom} onChange={(e) => change({ customFrom: e.target.value })} /></div>
+              <div className="field"><label htmlFor={`${ids}-to`}>To, included</label>
+                <input id={`${ids}-to`} type="date" value={choices.customTo} onChange={(e) => change({ customTo: e.target.value })} /></div>
+            </div>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>Filters</legend>
+          <div className="row">
+            <div className="field">
+              <label htmlFor={`${ids}-tags`}>Tags (any of)</label>
+              <select id={`${ids}-tags`} multiple size={Math.min(5, Math.max(2, tags.length))} value={choices.tags}
+                onChange={(e) => change({ tags: [...e.target.selectedOptions].map((o) => o.value) })}>
+                {tags.map((t) => <option key={t} value={t}>{t}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-cats`}>Categories (any of)</label>
+              <select id={`${ids}-cats`} multiple size={Math.min(5, Math.max(2, categories.length))} value={choices.categories}
+                onChange={(e) => change({ categories: [...e.target.selectedOptions].map((o) => o.value) })}>
+                {categories.map((c) => <option key={c} value={c}>{c}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-text`}>Text search</label>
+              <input id={`${ids}-text`} type="search" value={choices.text} placeholder="name, title, notes, tags"
+                onChange={(e) => change({ text: e.target.value })} />
+            </div>
+          </div>
+          <datalist id={`${ids}-fields`}>{FIELD_SUGGESTIONS.map((f) => <option key={f} value={f} />)}</datalist>
+          {choices.conditions.map((condition, i) => (
+            <div className="row condition" key={i}>
+              <div className="field"><label htmlFor={`${ids}-cf${i}`}>Field</label>
+                <input id={`${ids}-cf${i}`} list={`${ids}-fields`} value={condition.field}
+                  onChange={(e) => change({ conditions: choices.conditions.map((c, j) => (j === i ? { ...c, field: e.target.value } : c)) })} /></div>
+              <div className="field"><label htmlFor={`${ids}-co${i}`}>Condition</label>
+                <select id={`${ids}-co${i}`} value={condition.op}
+                  onChange={(e) => change({ conditions: choices.conditions.map((c, j) => (j === i ? { ...c, op: e.target.value as FieldCondition['op'] } : c)) })}>
+                  {Object.entries(OP_LABELS).map(([op, label]) => <option key={op} value={op}>{label}</option>)}
+                </select></div>
+              <div className="field"><label htmlFor={`${ids}-cv${i}`}>Value</label>
+                <input id={`${ids}-cv${i}`} value={String(condition.value)}
+                  onChange={(e) => {
+                    const raw = e.target.value;
+                    const value = condition.op === 'gt' || condition.op === 'lt' ? (raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw) : raw;
+                    change({ conditions: choices.conditions.map((c, j) => (j === i ? { ...c, value } : c)) });
+                  }} /></div>
+              <button type="button" className="secondary" aria-label={`Remove condition ${i + 1}`}
+                onClick={() => change({ conditions: choices.conditions.filter((_, j) => j !== i) })}>Remove</button>
+            </div>
+          ))}
+          <button type="button" className="secondary" onClick={() => change({ conditions: [...choices.conditions, { field: '', op: 'eq', value: '' }] })}>
+            Add a field condition
+          </button>
+        </fieldset>
+
+        <fieldset>
+          <legend>Formats</legend>
+          {choices.kinds.map((kind) => (
+            <div key={kind} className="format-kind" role="group" aria-label={`Formats for ${KIND_LABELS[kind]}`}>
+              <span className="format-kind-label">{KIND_LABELS[kind]}</span>
+              <div className="chips">
+                {Object.values(FORMAT_META).filter((m) => m.kinds.includes(kind) && m.id !== 'original').map((meta) => {
+                  const isAvailable = available.includes(meta.id);
+                  return (
+                    <label key={meta.id} className={`chip${isAvailable ? '' : ' disabled'}`} title={meta.description}>
+                      <input type="checkbox" name={`format-${kind}`} value={meta.id} disabled={!isAvailable}
+                        checked={isAvailable && (choices.formats[kind] ?? []).includes(meta.id)}
+                        onChange={(e) => change({ formats: { ...choices.formats, [kind]: toggle(choices.formats[kind] ?? [], meta.id, e.target.checked) } })} />
+                      {meta.label}{isAvailable ? '' : ' (coming)'}
+                    </label>
+                  );
+                })}
+              </div>
+            </div>
+          ))}
+        </fieldset>
+
+        <fieldset>
+          <legend>Options</legend>
+          <div className="row">
+            <div className="field">
+              <label htmlFor={`${ids}-level`}>Compression: {choices.options.compressionLevel === 0 ? 'none (fastest)' : `level ${choices.options.compressionLevel}`}</label>
+              <input id={`${ids}-level`} type="range" min={0} max={9} value={choices.options.compressionLevel}
+                onChange={(e) => setOptions({ compressionLevel: Number(e.target.value) })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-gpx`}>GPX dialect</label>
+              <select id={`${ids}-gpx`} value={choices.options.gpx.dialect} onChange={(e) => setOptions({ gpx: { dialect: e.target.value as GpxDialect } })}>
+                <option value="garmin-tpx-v1">Garmin TrackPointExtension v1</option>
+                <option value="garmin-tpx-v2">Garmin TrackPointExtension v2</option>
+                <option value="plain">Plain GPX 1.1</option>
+              </select>
+            </div>
+          </div>
+          <label className="check"><input type="checkbox" checked={choices.options.csv.formulaSafe}
+            onChange={(e) => setOptions({ csv: { ...choices.options.csv, formulaSafe: e.target.checked } })} /> Formula-safe CSV (cells starting with = + - @ cannot run as formulas)</label>
+          <label className="check"><input type="checkbox" checked={choices.options.csv.bom}
+            onChange={(e) => setOptions({ csv: { ...choices.options.csv, bom: e.target.checked } })} /> CSV byte order mark (for Excel on Windows)</label>
+          <label className="check"><input type="checkbox" checked={choices.options.csv.samples}
+            onChange={(e) => setOptions({ csv: { ...choices.options.csv, samples: e.target.checked } })} /> Also a CSV of samples per activity</label>
+        </fieldset>
+
+        <fieldset>
+          <legend>Where the zip goes</legend>
+          {saveMethods.map((m) => (
+            <label key={m.kind} className="check">
+              <input type="radio" name="save-method" value={m.kind} checked={method.kind === m.kind} onChange={() => { setMethod(m); setPreview(undefined); }} />
+              <span><strong>{m.label}</strong>{m === defaultSaveMethod ? ' (best here)' : ''} — {m.description}</span>
+            </label>
+          ))}
+        </fieldset>
+
+        {unavailable.length > 0 && <p className="warning">Not in this build yet: {unavailable.join(', ')}.</p>}
+        <div className="actions sticky">
+          <button type="submit" disabled={busy || !hasFormats || unavailable.length > 0}>{busy ? 'Preparing preview…' : 'Preview export'}</button>
+          {!hasFormats && <span className="muted">Choose at least one format.</span>}
+        </div>
+      </form>
+
+      {error && <p role="alert" className="error">{error}</p>}
+
+      {preview && (
+        <section aria-labelledby="preview-title" className="preview">
+          <h2 id="preview-title">Preview</h2>
+          <p>
+            {Object.entries(preview.plan.counts).map(([kind, n]) => `${formatCount(n ?? 0)} ${KIND_LABELS[kind as RecordKind].toLowerCase()}`).join(', ')}
+            {preview.plan.samples > 0 ? `, ${formatCount(preview.plan.samples)} track samples` : ''}.
+          </p>
+          <table>
+            <caption>Files in the zip</caption>
+            <thead><tr><th scope="col">Format</th><th scope="col" className="num">Files</th><th scope="col" className="num">Estimated size</th></tr></thead>
+            <tbody>
+              {preview.plan.formats.map((f) => (
+                <tr key={f.format}><th scope="row">{FORMAT_META[f.format].label}</th><td className="num">{formatCount(f.files)}</td><td className="num">{formatBytes(f.estimatedBytes)}</td></tr>
+              ))}
+            </tbody>
+            <tfoot><tr><th scope="row">Zip</th><td /><td className="num">about {formatBytes(preview.plan.estimatedBytes)}</td></tr></tfoot>
+          </table>
+          {preview.plan.formats.some((f) => f.lostChannels.length || f.lostFeatures.length) && (
+            <div className="warning" role="note">
+              <h3>What some formats leave out</h3>
+              <ul>
+                {preview.plan.formats.filter((f) => f.lostChannels.length || f.lostFeatures.length).map((f) => (
+                  <li key={f.format}><strong>{FORMAT_META[f.format].label}</strong>: {[...f.lostChannels, ...f.lostFeatures].join(', ')}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {preview.csv.map((csv) => (
+            <div key={csv.path} className="csv-preview">
+              <h3>{csv.path}</h3>
+              <div className="scroll" tabIndex={0} role="region" aria-label={`First rows of ${csv.path}`}>
+                <pre>{csv.lines.join('\n')}</pre>
+              </div>
+            </div>
+          ))}
+          <p>Written to: <strong data-testid="save-method">{method.label}</strong>. {method.description}</p>
+          <p>Estimated time: about {formatDuration(preview.plan.estimatedSeconds)}.</p>
+          {method.isHeldInMemory && <p className="warning">The whole zip (about {formatBytes(preview.plan.estimatedBytes)}) is held in memory on this browser.</p>}
+          {needsSpace && preview.storage && (
+            <p className="error" role="alert">Not enough space: this export needs about {formatBytes(preview.plan.estimatedBytes)}, and {formatBytes(preview.storage.freeBytes)} is free for this app. Delete old exports in History or save to a file you choose.</p>
+          )}
+          <div className="actions">
+            <button type="button" onClick={onRun}>Start export</button>
+          </div>
+        </section>
+      )}
+    </section>
+  );
+}
