@@ -198,10 +198,10 @@ export async function* encodeFitActivity(
   yield out.finish();
 }
 
-/** FIT record definition + data for a typical sample with position, altitude, speed, distance, HR, cadence, power. */
-const TYPICAL_BYTES_PER_SAMPLE = 36;
-/** Header, file_id, device_info, 2 timer events, 1 lap, session, activity and CRC, measured on a one-lap activity. */
-const TYPICAL_BYTES_PER_FILE = 420;
+/** One record message of a GPS activity with altitude, speed, distance, HR and cadence (34 with power too). */
+const TYPICAL_BYTES_PER_SAMPLE = 32;
+/** Header, file_id, device_info, timer events, 2–3 laps, session, activity, CRC: 600–640 bytes on demo activities. */
+const TYPICAL_BYTES_PER_FILE = 620;
 
 /** The FIT format: one `.fit` activity file per activity. */
 export const fitFormat: FormatEncoder = {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDemoDataset, DemoRecordSource, DEMO_SMALL_OPTIONS } from '../../demo/index.ts';
 import { ExportError } from '../../model/errors.ts';
 import { CHANNELS, type Activity, type Channel, type RecordKind, type TrackChunk } from '../../model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../model/request.ts';
@@ -355,5 +356,30 @@ describe('fitFormat', () => {
     expect(skipped[0].reason).toContain(new Date(FIT_EARLIEST_MS).toISOString());
     expect(fitFormat.isCompressible).toBe(false);
     expect(fitFormat.lostChannels(DEFAULT_EXPORT_OPTIONS)).toEqual([]);
+  });
+
+  it('encodes every demo activity into a file the SDK decodes, with timer events matching elapsed minus timer time', async () => {
+    const dataset = createDemoDataset(DEMO_SMALL_OPTIONS);
+    const context: EncodeContext = {
+      source: new DemoRecordSource(dataset),
+      filter: { kinds: ['activity'] },
+      options: DEFAULT_EXPORT_OPTIONS,
+      createdAtMs: Date.UTC(2026, 10, 1),
+      skip: (record) => { throw new Error(`unexpected skip ${record.id}: ${record.reason}`); },
+    };
+    const activities = dataset.activities();
+    let index = 0;
+    for await (const entry of fitFormat.entries(context)) {
+      const activity = activities[index++];
+      const { messages } = decodeFit(await collectBytes(entry.content));
+      expect(messages.recordMesgs).toHaveLength(activity.sampleCount);
+      expect(messages.lapMesgs).toHaveLength(Math.max(1, activity.laps.length));
+      const events = messages.eventMesgs;
+      let pausedS = 0;
+      for (let i = 1; i + 1 < events.length; i += 2) pausedS += ((events[i + 1].timestamp as Date).getTime() - (events[i].timestamp as Date).getTime()) / 1000;
+      const session = messages.sessionMesgs[0];
+      expect(pausedS).toBeCloseTo((session.totalElapsedTime as number) - (session.totalTimerTime as number), 0);
+    }
+    expect(index).toBe(activities.length);
   });
 });
