@@ -101,7 +101,7 @@ describe('runExport', () => {
     execFileSync('unzip', ['-q', file, '-d', dir]);
     expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toContain('README.txt: OK');
     expect(manifest.files.map((f) => f.path)).toEqual(['README.txt', 'same/Data.txt', 'same/data-2.txt']);
-    expect(manifest.counts.records).toEqual({ activity: 3, record: 2 });
+    expect(manifest.counts.records).toEqual({ activity: 2, record: 2 });
     expect(manifest.counts.formats.csv).toEqual({ files: 2, records: 4 });
   });
 

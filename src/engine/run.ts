@@ -122,7 +122,7 @@ export async function runExport(
     const manifest = buildManifest({
       appVersion: APP_VERSION,
       request,
-      recordCounts: recordCountsOf(plan, request.filter.kinds),
+      recordCounts: recordCountsOf(files, request.filter.kinds),
       files,
       skipped: dedupeSkipped(skipped),
       transformations: options.transformations,
@@ -150,10 +150,17 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-function recordCountsOf(plan: ExportPlan, kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
-  const counts: Partial<Record<RecordKind, number>> = {};
-  for (const kind of kinds) counts[kind] = plan.counts[kind] ?? 0;
-  return counts;
+/** Records of each kind in the export: the most any one format wrote (formats differ when one cannot carry a record). */
+function recordCountsOf(files: readonly ManifestFile[], kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
+  const perFormat = new Map<string, Partial<Record<RecordKind, number>>>();
+  for (const file of files) {
+    const counts = perFormat.get(file.format) ?? {};
+    for (const [kind, n] of Object.entries(file.records) as [RecordKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
+    perFormat.set(file.format, counts);
+  }
+  const result: Partial<Record<RecordKind, number>> = {};
+  for (const kind of kinds) result[kind] = Math.max(0, ...[...perFormat.values()].map((c) => c[kind] ?? 0));
+  return result;
 }
 
 /** The same record skipped by several formats for the same reason is listed once. */

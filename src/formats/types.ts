@@ -21,7 +21,9 @@ export interface EncodedEntry {
 
 /** A record the format could not encode; the engine lists it in the manifest's `skipped` list and goes on. */
 export interface SkippedRecord {
-  kind: RecordKind;
+  /** The record's kind, or `unknown` for input too broken to tell. */
+  kind: RecordKind | 'unknown';
+  /** The record's id, or where it was in the input (`line 12`, `ride.fit`) when it has none. */
   id: string;
   reason: string;
 }

@@ -19,7 +19,7 @@ export const JSONL_MIME_TYPE = 'application/jsonl';
 export type JsonlItem =
   | { type: 'record'; record: TakeawayRecord }
   | { type: 'track'; chunk: TrackChunk }
-  | { type: 'error'; line: number; message: string };
+  | { type: 'error'; line: number; message: string; kind?: string; id?: string };
 
 const FLOAT32_CHANNELS: ReadonlySet<Channel> = new Set(['altitudeM', 'heartRateBpm', 'cadenceRpm', 'powerW', 'speedMps', 'temperatureC']);
 
@@ -149,7 +149,7 @@ export async function* parseJsonl(lines: AsyncIterable<string> | Iterable<string
     if (ended) yield ended;
     const result = validateRecord(value, recordPosition++);
     if (!result.ok) {
-      yield { type: 'error', line: lineNumber, message: result.error.message };
+      yield { type: 'error', line: lineNumber, message: result.error.message, kind: result.error.kind, id: result.error.id };
       continue;
     }
     if (result.value.kind === 'activity') cursor = { activity: result.value, nextSeq: 0, nextIndex: 0 };

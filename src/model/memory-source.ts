@@ -30,7 +30,11 @@ export class MemoryRecordSource implements RecordSource {
    * @param records any mix of kinds, in any order (not copied deeply: don't change them afterwards)
    * @param tracks track chunks by activity id, in `seq` order, or a function yielding an activity's chunks
    */
-  constructor(records: Iterable<TakeawayRecord>, tracks: TrackProvider = new Map()) {
+  constructor(
+    records: Iterable<TakeawayRecord>,
+    tracks: TrackProvider = new Map(),
+    private readonly originals: ReadonlyMap<string, { name: string; bytes: Uint8Array }> = new Map(),
+  ) {
     for (const record of records) {
       let list = this.byKind.get(record.kind);
       if (!list) this.byKind.set(record.kind, (list = []));
@@ -62,6 +66,11 @@ export class MemoryRecordSource implements RecordSource {
       return;
     }
     yield* this.tracks.get(activity.id) ?? [];
+  }
+
+  /** The imported device file of an activity, when one was kept. */
+  async original(activity: Activity): Promise<{ name: string; bytes: Uint8Array } | undefined> {
+    return this.originals.get(activity.id);
   }
 
   /** Counts records of `kind` matching the filter's range, tags, categories and record types (conditions and text ignored, as in the store). */

@@ -1,0 +1,23 @@
+// A zip.js Reader over a file on disk, reading only the ranges it asks for (verify never loads the archive whole).
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { Reader } from '@zip.js/zip.js';
+
+class FileReader extends Reader<FileHandle> {
+  constructor(private readonly handle: FileHandle, size: number) {
+    super(handle);
+    this.size = size;
+  }
+
+  override async readUint8Array(index: number, length: number): Promise<Uint8Array> {
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await this.handle.read(bytes, 0, length, index);
+    return bytesRead === length ? bytes : bytes.subarray(0, bytesRead);
+  }
+}
+
+export async function fileZipReader(path: string): Promise<Reader<FileHandle>> {
+  const handle = await open(path, 'r');
+  const { size } = await handle.stat();
+  return new FileReader(handle, size);
+}

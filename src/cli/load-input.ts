@@ -1,0 +1,78 @@
+// Reads the CLI's --input into an in-memory RecordSource: the JSON-lines interchange form, or device files,
+// zips and folders through the importer. Bad records and files are kept aside with their reason.
+
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { parseJsonl, splitLines } from '../model/jsonl.ts';
+import { MemoryRecordSource } from '../model/memory-source.ts';
+import type { TakeawayRecord, TrackChunk } from '../model/records.ts';
+import type { SkippedRecord } from '../formats/types.ts';
+import { dedupeActivities, importFiles, type ImportFile } from '../import/index.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface LoadedInput {
+  source: MemoryRecordSource;
+  skipped: SkippedRecord[];
+}
+
+const RECORD_KINDS = new Set(['activity', 'steps', 'weight', 'sleep', 'record']);
+
+export async function loadInput(path: string): Promise<LoadedInput> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new UsageError(`--input ${path} does not exist`);
+  if (!info.isDirectory() && /\.(jsonl|ndjson)$/i.test(path)) return loadJsonl(path);
+  const files = info.isDirectory() ? await listFiles(path) : [{ name: basename(path), path }];
+  return loadDeviceFiles(files.map((f): ImportFile => ({ name: f.name, bytes: () => streamFile(f.path) })));
+}
+
+async function loadJsonl(path: string): Promise<LoadedInput> {
+  const records: TakeawayRecord[] = [];
+  const tracks = new Map<string, TrackChunk[]>();
+  const skipped: SkippedRecord[] = [];
+  for await (const item of parseJsonl(splitLines(streamFile(path)))) {
+    if (item.type === 'record') records.push(item.record);
+    else if (item.type === 'track') {
+      const chunks = tracks.get(item.chunk.activityId) ?? [];
+      chunks.push(item.chunk);
+      tracks.set(item.chunk.activityId, chunks);
+    } else {
+      const kind = item.kind && RECORD_KINDS.has(item.kind) ? item.kind as SkippedRecord['kind'] : 'unknown';
+      skipped.push({ kind, id: item.id ?? `line ${item.line}`, reason: `line ${item.line}: ${item.message}` });
+    }
+  }
+  return { source: new MemoryRecordSource(records, tracks), skipped };
+}
+
+async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
+  const records: TakeawayRecord[] = [];
+  const imported = [];
+  const skipped: SkippedRecord[] = [];
+  for await (const item of importFiles(files)) {
+    if (item.type === 'activity') imported.push(item);
+    else if (item.type === 'record') records.push(item.record);
+    else skipped.push({ kind: 'unknown', id: item.file, reason: item.message });
+  }
+  const { kept, skippedCount } = dedupeActivities(imported);
+  if (skippedCount > 0) console.error(`${skippedCount} duplicate activities left out`);
+  const tracks = new Map<string, TrackChunk[]>();
+  const originals = new Map<string, { name: string; bytes: Uint8Array }>();
+  for (const item of kept) {
+    records.push(item.activity);
+    tracks.set(item.activity.id, item.chunks);
+    if (item.original) originals.set(item.activity.id, item.original);
+  }
+  return { source: new MemoryRecordSource(records, tracks, originals), skipped };
+}
+
+async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Uint8Array;
+}
+
+async function listFiles(dir: string): Promise<{ name: string; path: string }[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.(fit|gpx|tcx|csv|zip|gz)$/i.test(e.name))
+    .map((e) => ({ name: relative(dir, join(e.parentPath, e.name)), path: join(e.parentPath, e.name) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,120 @@
+// The `takeaway` command: demo data, exports and verification from a terminal, on the same engine as the app.
+
+import { parseArgs } from 'node:util';
+import { ExportError } from '../model/errors.ts';
+import { runExport, planExport, verifyExport } from '../engine/index.ts';
+import { FORMAT_REGISTRY } from '../formats/registry.ts';
+import { fileSink } from './file-sink.ts';
+import { terminalProgress } from './progress-bar.ts';
+import { buildRequest } from './request-args.ts';
+import { loadInput } from './load-input.ts';
+import { writeDemoJsonl } from './demo-jsonl.ts';
+import { fileZipReader } from './file-zip-reader.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `Usage:
+  takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
+  takeaway export --input data.jsonl|file.fit|file.gpx|file.tcx|archive.zip|folder/ --formats fit,tcx,gpx,csv,json,xml,pdf,xlsx
+                  --out export.zip [--kinds activity,steps,weight,sleep,record] [--from DATE] [--to DATE]
+                  [--tags a,b] [--categories a,b] [--text WORDS] [--created-at ISO] [--level 0-9]
+                  [--gpx-dialect garmin-tpx-v1|garmin-tpx-v2|plain] [--csv-samples] [--csv-bom] [--formula-unsafe]
+                  [--plan]   (print the plan, write nothing)
+  takeaway verify export.zip
+
+Exit codes: 0 done, 1 failed (the message says why), 2 usage error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo': return await demoCommand(rest);
+      case 'export': return await exportCommand(rest);
+      case 'verify': return await verifyCommand(rest);
+      case undefined: case '-h': case '--help': case 'help':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default: throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`takeaway: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const code = error instanceof ExportError ? ` [${error.code}]` : '';
+    console.error(`takeaway: ${error instanceof Error ? error.message : String(error)}${code}`);
+    return 1;
+  }
+}
+
+async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: {
+    out: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' },
+    activities: { type: 'string' }, samples: { type: 'string' }, 'no-health': { type: 'boolean' },
+  } });
+  if (!values.out) throw new UsageError('demo needs --out FILE');
+  const lines = await writeDemoJsonl(values.out, {
+    seed: optionalInt(values.seed, '--seed'),
+    days: optionalInt(values.days, '--days'),
+    activityCount: optionalInt(values.activities, '--activities'),
+    samplesPerActivity: optionalInt(values.samples, '--samples'),
+    includeHealth: values['no-health'] ? false : undefined,
+  });
+  console.error(`wrote ${lines} lines to ${values.out}`);
+  return 0;
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: {
+    input: { type: 'string' }, out: { type: 'string' }, formats: { type: 'string' }, kinds: { type: 'string' },
+    from: { type: 'string' }, to: { type: 'string' }, tags: { type: 'string' }, categories: { type: 'string' },
+    text: { type: 'string' }, 'created-at': { type: 'string' }, level: { type: 'string' },
+    'gpx-dialect': { type: 'string' }, 'csv-samples': { type: 'boolean' }, 'csv-bom': { type: 'boolean' },
+    'formula-unsafe': { type: 'boolean' }, plan: { type: 'boolean' },
+  } });
+  if (!values.input) throw new UsageError('export needs --input FILE');
+  if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
+  if (!values.out && !values.plan) throw new UsageError('export needs --out FILE.zip (or --plan)');
+  const request = buildRequest({
+    formats: values.formats, kinds: values.kinds, from: values.from, to: values.to, tags: values.tags,
+    categories: values.categories, text: values.text, createdAt: values['created-at'], level: values.level,
+    gpxDialect: values['gpx-dialect'], csvSamples: values['csv-samples'], csvBom: values['csv-bom'],
+    formulaUnsafe: values['formula-unsafe'],
+  }, Date.now());
+  const input = await loadInput(values.input);
+  for (const skipped of input.skipped) console.error(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
+  const plan = await planExport(request, input.source, FORMAT_REGISTRY);
+  if (values.plan) {
+    console.log(JSON.stringify(plan, null, 2));
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new ExportError('ABORTED', 'interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await runExport(request, input.source, fileSink(values.out!), {
+      registry: FORMAT_REGISTRY, plan, signal: controller.signal, skipped: input.skipped, onProgress: terminalProgress(),
+    });
+    const { manifest } = result;
+    console.error(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
+      + `${manifest.skipped.length ? `, ${manifest.skipped.length} records skipped (see manifest.json)` : ''}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+async function verifyCommand(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('verify needs one archive: takeaway verify export.zip');
+  const report = await verifyExport(await fileZipReader(positionals[0]));
+  for (const problem of report.problems) console.log(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
+  console.log(report.ok ? `OK ${report.filesChecked} files match manifest.json` : `FAILED ${report.problems.length} problem(s)`);
+  return report.ok ? 0 : 1;
+}
+
+function optionalInt(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${option} must be a whole number, got "${text}"`);
+  return n;
+}
