@@ -520,8 +520,8 @@ async function drawActivityPages(w: ReportWriter, input: ReportInput): Promise<v
         ['Altitude', profile.altitudeM, [60, 130, 80], 'm'],
       ] as const) {
         w.text(label, 11);
-        drawChart(doc, { x: MARGIN, y: w.y, w: CONTENT_W, h: 62 }, { categories: minutes, lines: [{ label, color, values }], leftUnit: unit }, `This activity has no ${label.toLowerCase()} samples.`);
-        w.y += 68;
+        drawChart(doc, { x: MARGIN, y: w.y, w: CONTENT_W, h: 56 }, { categories: minutes, lines: [{ label, color, values }], leftUnit: unit }, `This activity has no ${label.toLowerCase()} samples.`);
+        w.y += 62;
       }
     }
   }
