@@ -1,10 +1,12 @@
 // The XLSX format: one workbook `reports/takeaway.xlsx` with a sheet per record kind (and per generic record
 // type) plus a Summary sheet of live formulas. The workbook is itself a zip, streamed through zip.js.
 //
-// Why stream through zip.js rather than build the sheets as strings: measured with benchReports() on this machine
-// (Node 20, 2 cores), 100 000 activity rows + their laps: about 7 s and a peak RSS about 40 MB above the baseline,
-// flat in the row count, because each sheet leaves as ~16K-character pieces that zip.js deflates as they come;
-// a string per sheet would hold ~60 MB of XML per 100 000 rows, and a full in-memory zip both of them.
+// Why stream through zip.js rather than build each sheet as a string: measured with benchReports()
+// (src/formats/pdf/bench-reports.ts, Node 20, 2 shared cores): 100 000 activities, i.e. 100 000 Activities rows and
+// 200 000 Laps rows, are 141 MB of sheet XML and an 18 MB workbook. Streamed, they take about 11 s with a peak
+// used heap of 30–60 MB and a peak RSS 55–90 MB above the baseline (depending on when V8 collects), and the run
+// also finishes with --max-old-space-size=96. A string per sheet would hold the 141 MB of XML (plus its UTF-8 copy)
+// at once, and that grows with the row count, while the streamed peak does not.
 
 import { ZipWriter } from '@zip.js/zip.js';
 import type { GenericRecord, RecordKind, RecordOfKind } from '../../model/records.ts';
