@@ -197,7 +197,8 @@ function drawCover(w: ReportWriter, input: ReportInput): void {
       ['Average body fat', fat === undefined ? MISSING : `${formatDecimal(fat, 1)} %`],
       ['Sleep per night', sleep === undefined ? MISSING : `${formatDuration(sleep).replace(/:\d\d$/, '')} h`],
     ]);
-    w.text(`${formatInteger(data.steps.length)} days of steps, ${formatInteger(data.weight.length)} days with weigh-ins, ${formatInteger(data.sleep.length)} nights of sleep.`, 9, MUTED);
+    const count = (n: number, one: string, many: string) => `${formatInteger(n)} ${n === 1 ? one : many}`;
+    w.text(`${count(data.steps.length, 'day', 'days')} of steps, ${count(data.weight.length, 'day', 'days')} with weigh-ins, ${count(data.sleep.length, 'night', 'nights')} of sleep.`, 9, MUTED);
   }
 }
 
