@@ -48,6 +48,34 @@ export interface PdfOptions {
   maxHeartRateBpm?: number;
 }
 
+/** A circle around a place (home, work) whose samples an anonymised export leaves out. */
+export interface PrivacyZone {
+  /** Centre, degrees WGS84. */
+  latDeg: number;
+  lonDeg: number;
+  /** Radius, metres (> 0). */
+  radiusM: number;
+}
+
+/**
+ * Anonymisation applied before any format sees the records (see src/privacy and docs/privacy.md).
+ * Every field is optional; an empty object changes nothing.
+ */
+export interface PrivacyOptions {
+  /** Privacy zones; samples inside any of them are hidden from every track. */
+  zones?: PrivacyZone[];
+  /** `gps` (default) drops only the position of samples inside a zone; `sample` drops those samples and recomputes totals. */
+  zoneMode?: 'gps' | 'sample';
+  /** Remove every GPS position from every track. Default false. */
+  dropGps?: boolean;
+  /** Remove device serial numbers. Default false. */
+  dropSerials?: boolean;
+  /** Replace ids, names, titles, notes, tags, categories and text fields with stable pseudonyms (keyed per export). Default false. */
+  pseudonymise?: boolean;
+  /** Shift every time by this many whole days (negative: earlier); durations are kept. Default 0. */
+  timeShiftDays?: number;
+}
+
 export interface ExportOptions {
   /** Deflate level for compressible entries, 0–9 (default 6, the level zip.js deflates natively). */
   compressionLevel: number;
@@ -64,6 +92,8 @@ export interface ExportOptions {
   gpx: { dialect: GpxDialect };
   /** PDF report options; absent means the defaults of `PdfOptions`. */
   pdf?: PdfOptions;
+  /** Anonymisation before encoding; absent means none. */
+  privacy?: PrivacyOptions;
 }
 
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
