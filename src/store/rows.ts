@@ -30,9 +30,18 @@ export interface QuarantineRow {
 /** Incremental sync position per record kind. */
 export interface SyncStateRow {
   kind: string;
-  /** Opaque cursor from the records API. */
+  /** Opaque cursor from the records API: the next page of the pass in progress; absent between passes. */
   cursor?: string;
+  /** End of the last finished pass, epoch ms (the sync's clock). */
   lastSyncMs?: number;
+  /** `updated_since` of the pass in progress (absent: everything), so a resumed pass asks the same query. */
+  passSinceMs?: number;
+  /** Highest change time (`updatedAtMs`/`deletedAtMs`) seen in the pass in progress, epoch ms. */
+  passMaxChangeMs?: number;
+  /** `updated_since` of the next pass: the highest change time of the last finished pass, epoch ms. */
+  watermarkMs?: number;
+  /** The last sync error of this kind (code and message), cleared by a successful pass. */
+  lastError?: { code: string; message: string; atMs: number };
 }
 
 export interface ExportJobRow {
