@@ -17,6 +17,8 @@ import { ProgressReporter, type ProgressListener } from './progress.ts';
 import { buildReadmeText } from './readme-text.ts';
 import { createSha256 } from './sha256.ts';
 import { UniquePaths } from './unique-paths.ts';
+import { anonymiseSource } from '../privacy/anonymise-source.ts';
+import { redactRequest } from '../privacy/redact-request.ts';
 
 export const APP_VERSION = '0.1.0';
 
@@ -32,7 +34,17 @@ export interface RunOptions {
   transformations?: string[];
   /** Let zip.js compress in web workers (browser only). Default false. */
   useWebWorkers?: boolean;
+  /**
+   * Encrypt the export: the archive then holds one AES-256 (WinZip AE-2) entry, `ENCRYPTED_INNER_PATH`, which is
+   * the normal export with its manifest (see docs/privacy.md). Kept out of the request so it is never stored.
+   */
+  password?: string;
 }
+
+/** Name of the one entry of an encrypted export: neutral, so the archive's plaintext headers give nothing away. */
+export const ENCRYPTED_INNER_PATH = 'takeaway-export.zip';
+/** zip.js `encryptionStrength` 3 = AES-256. */
+const AES_256 = 3;
 
 export interface ExportResult {
   manifest: Manifest;
@@ -50,6 +62,10 @@ export async function runExport(
 ): Promise<ExportResult> {
   const { signal } = options;
   signal?.throwIfAborted();
+  if (options.password === '') throw new ExportError('INVALID_REQUEST', 'the export password is empty');
+  const anonymised = request.options.privacy ? anonymiseSource(source, request.options.privacy) : undefined;
+  source = anonymised?.source ?? source;
+  const recordedRequest = redactRequest(request);
   const jobs = formatJobs(request, options.registry);
   const plan = options.plan ?? await planExport(request, source, options.registry);
   const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes);
@@ -66,7 +82,19 @@ export async function runExport(
     },
     close: () => sinkWriter.close(),
   });
-  const zip = new ZipWriter(countedSink, {
+  let outer: { zip: ZipWriter<unknown>; added: Promise<unknown> } | undefined;
+  let zipSink: WritableStream<Uint8Array> = countedSink;
+  if (options.password !== undefined) {
+    const pipe = new TransformStream<Uint8Array, Uint8Array>();
+    const outerZip = new ZipWriter(countedSink, { signal, useWebWorkers: options.useWebWorkers ?? false });
+    const added = outerZip.add(ENCRYPTED_INNER_PATH, pipe.readable, {
+      password: options.password, encryptionStrength: AES_256, zipCrypto: false, level: 0, lastModDate: new Date(request.createdAtMs),
+    });
+    added.catch(() => undefined); // awaited below; a failure of the inner export is the one reported
+    outer = { zip: outerZip, added };
+    zipSink = pipe.writable;
+  }
+  const zip = new ZipWriter(zipSink, {
     level: request.options.compressionLevel,
     signal,
     useWebWorkers: options.useWebWorkers ?? false,
@@ -104,7 +132,7 @@ export async function runExport(
   });
 
   try {
-    await addEntry(textEntry('README.txt', buildReadmeText(request, APP_VERSION)), 'readme', true);
+    await addEntry(textEntry('README.txt', buildReadmeText(recordedRequest, APP_VERSION)), 'readme', true);
     const counted = countingSource(source, progress.state, signal);
     for (const { format, kinds } of jobs) {
       const context = {
@@ -121,11 +149,11 @@ export async function runExport(
     }
     const manifest = buildManifest({
       appVersion: APP_VERSION,
-      request,
+      request: recordedRequest,
       recordCounts: recordCountsOf(files, request.filter.kinds),
       files,
       skipped: dedupeSkipped(skipped),
-      transformations: options.transformations,
+      transformations: [...(options.transformations ?? []), ...(anonymised?.transformations ?? [])],
     });
     await zip.add(MANIFEST_PATH, readableFromIterable([encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`)]), {
       level: request.options.compressionLevel,
@@ -136,6 +164,10 @@ export async function runExport(
       lastModDate: new Date(request.createdAtMs),
     });
     await zip.close();
+    if (outer) {
+      await outer.added;
+      await outer.zip.close();
+    }
     progress.finish();
     return { manifest, bytesWritten: progress.state.bytesOut };
   } catch (error) {
