@@ -50,7 +50,7 @@ export function JobScreen() {
   const jobs = useLiveJobs();
   return (
     <section aria-labelledby="job-title" className="screen">
-      <h1 id="job-title">Exports in progress</h1>
+      <h1 id="job-title">Exports of this session</h1>
       {jobs.length === 0 && <p className="muted">No export started in this session. Start one from Export; past ones are in History.</p>}
       <div aria-live="polite">
         {jobs.map((job) => <JobCard key={job.id} job={job} />)}
