@@ -1,0 +1,107 @@
+// Server settings: environment variables over file-system defaults, and the secrets made on first start.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import webPush from 'web-push';
+import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
+
+/** Secrets kept in `<dataDir>/secrets.json` (mode 0600), made once so tokens, links and push keys survive restarts. */
+export interface ServerSecrets {
+  /** HS256 key for bearer tokens, base64url; overridden by TAKEAWAY_JWT_SECRET. */
+  jwtSecret: string;
+  /** HMAC-SHA-256 key for download links, base64url; overridden by TAKEAWAY_LINK_SECRET. */
+  linkSecret: string;
+  vapidPublicKey: string;
+  vapidPrivateKey: string;
+}
+
+export interface ServerConfig {
+  /** Where jobs, files, push subscriptions and secrets live. Env TAKEAWAY_DATA_DIR, default `.takeaway-server`. */
+  dataDir: string;
+  /** Env HOST (default 127.0.0.1) and PORT (default 8787). */
+  host: string;
+  port: number;
+  /** Base URL of the records API the jobs pull from (docs/api.md). Env TAKEAWAY_RECORDS_API_URL. */
+  recordsApiUrl: string;
+  /** Built PWA served next to the API, with SPA fallback; env TAKEAWAY_STATIC_DIR, default `dist`; '' turns it off. */
+  staticDir: string;
+  jwtSecret: Uint8Array;
+  linkSecret: Uint8Array;
+  vapid: { publicKey: string; privateKey: string; subject: string };
+  /** Life of a signed download link, ms. Env TAKEAWAY_LINK_TTL_S, default 24 h. */
+  linkTtlMs: number;
+  /** How long a finished export is kept, ms. Env TAKEAWAY_RETENTION_DAYS, default 30. */
+  retentionMs: number;
+  /** Largest export accepted, by the plan's estimate, bytes. Env TAKEAWAY_MAX_EXPORT_BYTES, default 20 GB. */
+  maxExportBytes: number;
+  /** Unfinished jobs one person may have. Env TAKEAWAY_MAX_ACTIVE_JOBS, default 10. */
+  maxActiveJobsPerUser: number;
+  /** Token bucket per person for API calls: capacity and refill per second. Env TAKEAWAY_RATE_BURST (60), TAKEAWAY_RATE_PER_S (1). */
+  rateBurst: number;
+  ratePerS: number;
+  /** Largest request body, bytes. Default 64 KiB. */
+  maxBodyBytes: number;
+  /** Worker threads running exports at once, for everyone. Env TAKEAWAY_WORKERS, default 2. */
+  workerCount: number;
+  /** Public origin used in push payload URLs; env TAKEAWAY_PUBLIC_URL, default http://HOST:PORT. */
+  publicUrl: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Reads the environment, creates the data directory and (on first start) the secrets. */
+export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
+  const dataDir = path.resolve(env.TAKEAWAY_DATA_DIR || '.takeaway-server');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const secrets = await loadSecrets(dataDir);
+  const host = env.HOST || '127.0.0.1';
+  const port = numberEnv(env, 'PORT', 8787);
+  return {
+    dataDir,
+    host,
+    port,
+    recordsApiUrl: env.TAKEAWAY_RECORDS_API_URL || 'http://127.0.0.1:8788/',
+    staticDir: env.TAKEAWAY_STATIC_DIR ?? 'dist',
+    jwtSecret: env.TAKEAWAY_JWT_SECRET ? new TextEncoder().encode(env.TAKEAWAY_JWT_SECRET) : Buffer.from(secrets.jwtSecret, 'base64url'),
+    linkSecret: Buffer.from(env.TAKEAWAY_LINK_SECRET || secrets.linkSecret, 'base64url'),
+    vapid: {
+      publicKey: env.TAKEAWAY_VAPID_PUBLIC_KEY || secrets.vapidPublicKey,
+      privateKey: env.TAKEAWAY_VAPID_PRIVATE_KEY || secrets.vapidPrivateKey,
+      subject: env.TAKEAWAY_VAPID_SUBJECT || 'mailto:admin@localhost',
+    },
+    linkTtlMs: numberEnv(env, 'TAKEAWAY_LINK_TTL_S', 86_400) * 1000,
+    retentionMs: numberEnv(env, 'TAKEAWAY_RETENTION_DAYS', 30) * DAY_MS,
+    maxExportBytes: numberEnv(env, 'TAKEAWAY_MAX_EXPORT_BYTES', 20e9),
+    maxActiveJobsPerUser: numberEnv(env, 'TAKEAWAY_MAX_ACTIVE_JOBS', 10),
+    rateBurst: numberEnv(env, 'TAKEAWAY_RATE_BURST', 60),
+    ratePerS: numberEnv(env, 'TAKEAWAY_RATE_PER_S', 1),
+    maxBodyBytes: 64 * 1024,
+    workerCount: numberEnv(env, 'TAKEAWAY_WORKERS', 2),
+    publicUrl: env.TAKEAWAY_PUBLIC_URL || `http://${host}:${port}`,
+  };
+}
+
+/** The secrets of `dataDir`, made and saved on first call. */
+export async function loadSecrets(dataDir: string): Promise<ServerSecrets> {
+  const file = path.join(dataDir, 'secrets.json');
+  const existing = await readJsonIfExists<ServerSecrets>(file);
+  if (existing) return existing;
+  const vapid = webPush.generateVAPIDKeys();
+  const secrets: ServerSecrets = {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    linkSecret: randomBytes(32).toString('base64url'),
+    vapidPublicKey: vapid.publicKey,
+    vapidPrivateKey: vapid.privateKey,
+  };
+  await writeJsonAtomic(file, secrets);
+  return secrets;
+}
+
+function numberEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got "${text}"`);
+  return value;
+}

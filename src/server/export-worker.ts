@@ -1,0 +1,65 @@
+// Export worker thread: pulls the person's records through the sync client and runs the same engine and
+// formats as the browser, writing the zip through the storage's atomic sink. No business logic of its own.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { planExport, runExport } from '../engine/index.ts';
+import { FORMAT_REGISTRY } from '../formats/registry.ts';
+import { ExportError } from '../model/errors.ts';
+import { createRecordsClient } from '../sync/client.ts';
+import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryContext } from '../sync/retry.ts';
+import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
+import { FileExportStorage } from './storage.ts';
+import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
+
+const input = workerData as ExportWorkerInput;
+const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);
+
+/** The sync client with the sync's retry policy and circuit breaker around every call. */
+function retryingFetcher(client: RecordFetcher, signal: AbortSignal): RecordFetcher {
+  const context: RetryContext = {
+    policy: DEFAULT_RETRY_POLICY, breaker: new CircuitBreaker(DEFAULT_RETRY_POLICY), sleep: realSleep,
+    now: Date.now, random: Math.random, signal,
+  };
+  return {
+    listRecords: (kind, options) => withRetry(() => client.listRecords(kind, options), context),
+    listSamples: (id, options) => withRetry(() => client.listSamples(id, options), context),
+  };
+}
+
+async function run(): Promise<void> {
+  // Cancelling terminates the thread (the runner then deletes the partial file), so nothing aborts this signal.
+  const { signal } = new AbortController();
+  const client = createRecordsClient({ baseUrl: input.recordsApiUrl, token: input.recordsToken });
+  const pulled = await pullRecords(retryingFetcher(client, signal), input.request.filter.kinds, input.spoolDir, signal);
+  try {
+    const plan = await planExport(input.request, pulled.source, FORMAT_REGISTRY);
+    post({ type: 'planned', estimatedBytes: plan.estimatedBytes });
+    if (plan.estimatedBytes > input.maxExportBytes) {
+      throw new ExportError('QUOTA_EXCEEDED', `the export would be about ${plan.estimatedBytes} bytes, over this server's limit of ${input.maxExportBytes}`);
+    }
+    const storage = new FileExportStorage(input.filesDir);
+    const result = await runExport(input.request, pulled.source, storage.createSink(input.jobId), {
+      registry: FORMAT_REGISTRY,
+      plan,
+      skipped: pulled.skipped,
+      signal,
+      onProgress: (p) => post({
+        type: 'progress',
+        progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
+      }),
+    });
+    post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length });
+  } finally {
+    await pulled.dispose();
+  }
+}
+
+run().catch((error: unknown) => {
+  const code = error instanceof ExportError ? error.code : 'INTERNAL';
+  post({
+    type: 'failed',
+    code,
+    message: error instanceof Error ? error.message : String(error),
+    retryable: error instanceof ExportError && error.retryable,
+  });
+});

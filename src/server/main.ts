@@ -1,0 +1,82 @@
+// Starts the serverless fallback on Node: the API and the built PWA on one port, data in the data directory.
+// Run with `npx tsx src/server/main.ts` (or `npm run server`); settings in docs/server.md.
+
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { createApp } from './app.ts';
+import { loadServerConfig, type ServerConfig } from './config.ts';
+import { JobRunner } from './job-runner.ts';
+import { JobStore } from './job-store.ts';
+import { PushService } from './push.ts';
+import { TokenBuckets } from './rate-limit.ts';
+import { sweepExpired } from './retention.ts';
+import { FileExportStorage } from './storage.ts';
+import type { ServerJob } from './job.ts';
+
+/** How often retention runs, ms. Env TAKEAWAY_SWEEP_INTERVAL_S, default 1 h. */
+const DEFAULT_SWEEP_INTERVAL_S = 3600;
+
+/** A running server: its address and a graceful stop. */
+export interface RunningServer {
+  url: string;
+  config: ServerConfig;
+  stop(): Promise<void>;
+}
+
+/** Loads the configuration, recovers unfinished jobs and listens. */
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const config = await loadServerConfig(env);
+  const storage = new FileExportStorage(path.join(config.dataDir, 'files'));
+  await storage.init();
+  const store = await JobStore.open(config.dataDir);
+  const push = new PushService(path.join(config.dataDir, 'push'), config.vapid);
+  await push.init();
+  const runner = new JobRunner(store, storage, config, async (job: ServerJob) => {
+    await push.notify(job.userId, { type: 'export-finished', exportId: job.id, status: job.status, url: `${config.publicUrl}/#/history?export=${job.id}` });
+  });
+  const buckets = new TokenBuckets(config.rateBurst, config.ratePerS);
+  const app = createApp({ config, store, storage, runner, push, buckets });
+
+  if (config.staticDir && existsSync(path.join(config.staticDir, 'index.html'))) {
+    app.use('/*', serveStatic({ root: config.staticDir }));
+    // SPA fallback: any other GET that is not an API call gets the app shell.
+    app.get('*', serveStatic({ path: path.join(config.staticDir, 'index.html') }));
+  }
+
+  await sweepExpired(store, storage, Date.now());
+  await runner.recover();
+  const sweepIntervalMs = Number(env.TAKEAWAY_SWEEP_INTERVAL_S || DEFAULT_SWEEP_INTERVAL_S) * 1000;
+  const sweeper = setInterval(() => {
+    buckets.prune();
+    sweepExpired(store, storage, Date.now()).catch((error: unknown) => console.error('retention sweep failed:', error));
+  }, sweepIntervalMs);
+  sweeper.unref();
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://${config.host}:${port}`,
+    config,
+    async stop() {
+      clearInterval(sweeper);
+      await runner.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/server/main.ts')) {
+  const running = await startServer();
+  // The line tests and scripts wait for; keep its shape.
+  console.log(`takeaway-server listening on ${running.url} (data in ${running.config.dataDir})`);
+  const shutdown = (): void => {
+    void running.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

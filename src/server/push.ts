@@ -1,0 +1,118 @@
+// Web Push: subscriptions per user in `<dataDir>/push/<sha256(user)>.json`, and the message sent when a
+// server export completes or fails. A 404 or 410 from the push service removes the subscription.
+
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import webPush from 'web-push';
+import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
+import type { ServerJobStatus } from './job.ts';
+
+/** A browser's PushSubscription as `subscription.toJSON()` gives it. */
+export interface PushSubscriptionJson {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/** The JSON payload every notification carries; the service worker shows it and opens `url` on click. */
+export interface PushPayload {
+  type: 'export-finished';
+  exportId: string;
+  status: ServerJobStatus;
+  /** Where a click leads: the app's History with this export. */
+  url: string;
+}
+
+/** Most subscriptions kept per user (the oldest is dropped beyond this). */
+const MAX_SUBSCRIPTIONS_PER_USER = 20;
+
+export class PushService {
+  /** Per-user chain so concurrent changes to one file stay ordered. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly vapid: { publicKey: string; privateKey: string; subject: string },
+  ) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Adds (or refreshes) a subscription of `userId`; the same endpoint is stored once. */
+  subscribe(userId: string, subscription: PushSubscriptionJson): Promise<void> {
+    return this.withUser(userId, async (list) => {
+      const next = list.filter((s) => s.endpoint !== subscription.endpoint);
+      next.push({ endpoint: subscription.endpoint, keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth } });
+      return next.slice(-MAX_SUBSCRIPTIONS_PER_USER);
+    });
+  }
+
+  /** Removes a subscription by endpoint. */
+  unsubscribe(userId: string, endpoint: string): Promise<void> {
+    return this.withUser(userId, async (list) => list.filter((s) => s.endpoint !== endpoint));
+  }
+
+  /** The user's subscriptions. */
+  async list(userId: string): Promise<PushSubscriptionJson[]> {
+    return (await readJsonIfExists<PushSubscriptionJson[]>(this.fileOf(userId))) ?? [];
+  }
+
+  /**
+   * Sends `payload` to every subscription of `userId` (aes128gcm, VAPID-signed). Subscriptions the push
+   * service reports gone (404/410) are removed; other failures are logged and left for the next message.
+   * @returns how many deliveries the push service accepted
+   */
+  async notify(userId: string, payload: PushPayload): Promise<number> {
+    const body = JSON.stringify(payload);
+    const gone: string[] = [];
+    let delivered = 0;
+    for (const subscription of await this.list(userId)) {
+      try {
+        const status = await this.send(subscription, body);
+        if (status >= 200 && status < 300) delivered += 1;
+        else if (status === 404 || status === 410) gone.push(subscription.endpoint);
+        else console.warn(`push to ${new URL(subscription.endpoint).host} answered HTTP ${status}`);
+      } catch (error) {
+        console.warn(`push to ${new URL(subscription.endpoint).host} failed: ${(error as Error).message}`);
+      }
+    }
+    if (gone.length > 0) await this.withUser(userId, async (list) => list.filter((s) => !gone.includes(s.endpoint)));
+    return delivered;
+  }
+
+  /**
+   * web-push encrypts (RFC 8291 aes128gcm) and signs (RFC 8292 VAPID); the request goes out through fetch,
+   * which runs on every serverless platform (web-push's own sender is https-only and Node-only).
+   */
+  private async send(subscription: PushSubscriptionJson, body: string): Promise<number> {
+    const details = webPush.generateRequestDetails(subscription, body, {
+      vapidDetails: this.vapid,
+      contentEncoding: 'aes128gcm',
+      TTL: 24 * 3600,
+      urgency: 'normal',
+    });
+    const response = await fetch(details.endpoint, {
+      method: details.method,
+      headers: details.headers as Record<string, string>,
+      body: details.body ? new Uint8Array(details.body) : undefined,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.body?.cancel();
+    return response.status;
+  }
+
+  private withUser(userId: string, change: (list: PushSubscriptionJson[]) => Promise<PushSubscriptionJson[]>): Promise<void> {
+    const previous = this.chains.get(userId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      await writeJsonAtomic(this.fileOf(userId), await change(await this.list(userId)));
+    });
+    this.chains.set(userId, next);
+    return next;
+  }
+
+  private fileOf(userId: string): string {
+    // Hashed: user ids are arbitrary JWT subjects, not safe file names.
+    return path.join(this.dir, `${createHash('sha256').update(userId).digest('hex')}.json`);
+  }
+}

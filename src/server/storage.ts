@@ -1,0 +1,78 @@
+// Where finished archives live: one small interface, a file-system implementation, and the contract an
+// S3-compatible implementation must meet (see docs/server.md).
+
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileSink } from '../cli/file-sink.ts';
+
+/**
+ * Storage of export archives by key (the job id). Implementations must make `createSink` atomic: the object
+ * appears under its key only when the stream closes, never after an abort, so a half-written archive is never
+ * served (S3: a multipart upload completed on close and aborted on abort; files: `.partial` + rename).
+ */
+export interface ExportStorage {
+  /** A stream that stores the bytes under `key` when closed; abort discards them. */
+  createSink(key: string): WritableStream<Uint8Array>;
+  /** Size in bytes of a complete object, or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** The bytes of a complete object, or undefined when there is none. */
+  read(key: string): Promise<ReadableStream<Uint8Array> | undefined>;
+  /** Deletes the object and any partial upload; no error when absent. */
+  delete(key: string): Promise<void>;
+  /** Keys of complete objects (for retention sweeps of orphans). */
+  list(): Promise<string[]>;
+  /**
+   * A URL the client can fetch directly until `expiresAtMs` (an S3 presigned GET). Absent on the file system:
+   * the server streams the file itself behind its own signed link.
+   */
+  presignedUrl?(key: string, expiresAtMs: number, fileName: string): Promise<string>;
+}
+
+const KEY_PATTERN = /^[0-9a-f-]{36}$/;
+
+/** Archives as `<dir>/<key>.zip`, written through the CLI's atomic file sink. */
+export class FileExportStorage implements ExportStorage {
+  constructor(readonly dir: string) {}
+
+  /** Creates the directory and removes `.partial` files left by a process that died mid-write. */
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(this.dir)) {
+      if (name.endsWith('.partial')) await rm(path.join(this.dir, name), { force: true });
+    }
+  }
+
+  createSink(key: string): WritableStream<Uint8Array> {
+    return fileSink(this.pathOf(key));
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(key))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async read(key: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    if ((await this.size(key)) === undefined) return undefined;
+    return Readable.toWeb(createReadStream(this.pathOf(key))) as ReadableStream<Uint8Array>;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+    await rm(`${this.pathOf(key)}.partial`, { force: true });
+  }
+
+  async list(): Promise<string[]> {
+    return (await readdir(this.dir)).filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -4));
+  }
+
+  private pathOf(key: string): string {
+    if (!KEY_PATTERN.test(key)) throw new RangeError(`not a storage key: ${JSON.stringify(key)}`);
+    return path.join(this.dir, `${key}.zip`);
+  }
+}
