@@ -136,7 +136,8 @@ async function* sampleEntries(context: EncodeContext): AsyncGenerator<EncodedEnt
 async function* sampleContent(context: EncodeContext, activity: Activity): AsyncGenerator<Uint8Array> {
   const writer = new Utf8PieceWriter();
   const lines = new SampleLineWriter(activity.utcOffsetMin);
-  writer.write((context.options.csv.bom ? UTF8_BOM : '') + headerLine(SAMPLE_COLUMNS, false));
+  const opening = writer.write((context.options.csv.bom ? UTF8_BOM : '') + headerLine(SAMPLE_COLUMNS, false));
+  if (opening) yield opening;
   for await (const chunk of context.source.track(activity)) {
     context.signal?.throwIfAborted();
     for (let from = 0; from < chunk.count; from += SAMPLES_PER_SLICE) {

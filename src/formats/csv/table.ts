@@ -108,7 +108,8 @@ function tableEntry<R>(
   const recordCounts: Partial<Record<RecordKind, number>> = { [table.kind]: 0 };
   async function* content(): AsyncGenerator<Uint8Array> {
     const writer = new Utf8PieceWriter();
-    writer.write((table.hasBom ? UTF8_BOM : '') + table.header);
+    const opening = writer.write((table.hasBom ? UTF8_BOM : '') + table.header);
+    if (opening) yield opening;
     let rows = 0;
     for (let record = await cursor.peek(); record !== undefined && rows < maxRows && belongs(record); record = await cursor.peek()) {
       table.signal?.throwIfAborted();

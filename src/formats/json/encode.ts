@@ -48,7 +48,8 @@ async function* kindContent(
   recordCounts: Partial<Record<RecordKind, number>>,
 ): AsyncGenerator<Uint8Array> {
   const writer = new Utf8PieceWriter();
-  writer.write(fileOpening(kind));
+  const opening = writer.write(fileOpening(kind));
+  if (opening) yield opening;
   let count = 0;
   for await (const batch of context.source.records(kind, context.filter)) {
     for (const record of batch) {
@@ -66,7 +67,9 @@ async function* kindContent(
       recordCounts[kind] = ++count;
     }
   }
-  writer.write(FILE_CLOSING);
+  // A full piece returned by write() must be yielded, or it is lost.
+  const closing = writer.write(FILE_CLOSING);
+  if (closing) yield closing;
   const rest = writer.take();
   if (rest) yield rest;
 }

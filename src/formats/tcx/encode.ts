@@ -109,7 +109,9 @@ export async function* encodeTcxActivity(
   // Laps the track never reached (including every lap of an activity without samples) still get written.
   let tail = closeLap();
   while (nextLap < laps.length) tail += openNextLap() + closeLap();
-  writer.write(tail + buildActivityTail(activity) + buildTcxTail(options.author));
+  // A full piece returned by write() must be yielded, or it is lost.
+  const closing = writer.write(tail + buildActivityTail(activity) + buildTcxTail(options.author));
+  if (closing) yield closing;
   const rest = writer.take();
   if (rest) yield rest;
 }

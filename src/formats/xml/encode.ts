@@ -51,7 +51,8 @@ async function* kindContent(
   recordCounts: Partial<Record<RecordKind, number>>,
 ): AsyncGenerator<Uint8Array> {
   const writer = new Utf8PieceWriter();
-  writer.write(rootOpening(kind));
+  const opening = writer.write(rootOpening(kind));
+  if (opening) yield opening;
   let count = 0;
   for await (const batch of context.source.records(kind, context.filter)) {
     for (const record of batch) {
@@ -65,7 +66,9 @@ async function* kindContent(
       recordCounts[kind] = ++count;
     }
   }
-  writer.write(ROOT_CLOSING);
+  // A full piece returned by write() must be yielded, or it is lost.
+  const closing = writer.write(ROOT_CLOSING);
+  if (closing) yield closing;
   const rest = writer.take();
   if (rest) yield rest;
 }
