@@ -6,6 +6,7 @@ for pair in chromium:chromium gpsbabel:gpsbabel xmllint:libxml2-utils qpdf:qpdf 
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 /usr/bin/python3 -c 'import openpyxl, gpxpy' 2>/dev/null || need+=(python3-openpyxl python3-gpxpy)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"

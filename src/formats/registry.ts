@@ -7,6 +7,7 @@ import { fitFormat } from './fit/encode.ts';
 import { gpxFormat } from './gpx/encode.ts';
 import { jsonFormat } from './json/encode.ts';
 import { originalFormat } from './original/encode.ts';
+import { pdfFormat } from './pdf/encode.ts';
 import { tcxFormat } from './tcx/encode.ts';
 import { xlsxFormat } from './xlsx/encode.ts';
 import { xmlFormat } from './xml/encode.ts';
@@ -19,5 +20,6 @@ export const FORMAT_REGISTRY: Partial<Record<FormatId, FormatEncoder>> = {
   json: jsonFormat,
   xml: xmlFormat,
   xlsx: xlsxFormat,
+  pdf: pdfFormat,
   original: originalFormat,
 };

@@ -1,0 +1,91 @@
+// The `takeaway` CLI end to end: demo data → export in every format → the outside validators, verify,
+// determinism, bad input and usage errors. Runs the real bin through node, as a person would.
+
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, VALIDATORS } from '../helpers/zip-files.ts';
+
+const BIN = join(REPO_ROOT, 'bin/takeaway.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'takeaway-cli-'));
+const demo = join(dir, 'demo.jsonl');
+
+function takeaway(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
+}
+
+function exportTo(out: string, ...extra: string[]) {
+  return takeaway('export', '--input', demo, '--formats', 'fit,tcx,gpx,csv,json,xml,xlsx', '--out', out,
+    '--created-at', '2026-11-24T12:00:00Z', '--from', '2026-10-01', '--to', '2026-10-15', '--csv-samples', ...extra);
+}
+
+beforeAll(() => {
+  const result = takeaway('demo', '--out', demo, '--days', '60', '--activities', '24', '--samples', '600');
+  expect(result.status, result.stderr).toBe(0);
+}, 120_000);
+
+describe('takeaway export', () => {
+  it('writes a zip whose every member passes the outside validators (unzip -t, FIT decoders, GPX/TCX XSDs, gpsbabel, openpyxl)', () => {
+    const out = join(dir, 'all.zip');
+    const result = exportTo(out);
+    expect(result.status, result.stderr).toBe(0);
+    const check = spawnSync('bash', [join(VALIDATORS, 'validate-zip.sh'), out, '--deep'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
+    expect(check.stdout).toMatch(/ok {3}member activities\/fit\/.*\.fit/);
+    expect(check.stdout).toMatch(/ok {3}member activities\/gpx\/.*\.gpx/);
+    expect(check.stdout).toMatch(/ok {3}member activities\/tcx\/.*\.tcx/);
+    expect(check.stdout).toMatch(/ok {3}member reports\/takeaway\.xlsx/);
+    expect(check.stdout).not.toMatch(/FAIL/);
+    expect(check.status, check.stdout).toBe(0);
+  }, 360_000);
+
+  it('gives byte-identical archives for the same input and --created-at', () => {
+    const a = join(dir, 'a.zip');
+    const b = join(dir, 'b.zip');
+    expect(exportTo(a, '--formats', 'fit,gpx,csv').status).toBe(0);
+    expect(exportTo(b, '--formats', 'fit,gpx,csv').status).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  }, 120_000);
+
+  it('lists a broken record in the manifest and still completes', () => {
+    const broken = join(dir, 'broken.jsonl');
+    writeFileSync(broken, readFileSync(demo));
+    appendFileSync(broken, `${JSON.stringify({ kind: 'weight', id: 'w-bad', timestampMs: Date.UTC(2026, 9, 3), utcOffsetMin: 0, weightKg: -4, updatedAtMs: 0 })}\n`);
+    const out = join(dir, 'partial.zip');
+    const result = takeaway('export', '--input', broken, '--formats', 'csv', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('w-bad');
+    const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
+    expect(manifest.skipped).toEqual([expect.objectContaining({ kind: 'weight', id: 'w-bad', reason: expect.stringContaining('weightKg') })]);
+  }, 120_000);
+});
+
+describe('takeaway verify', () => {
+  it('passes a produced archive and names the file when one byte of an entry changes', () => {
+    const out = join(dir, 'verify.zip');
+    expect(exportTo(out, '--formats', 'gpx,csv', '--level', '0').status).toBe(0);
+    expect(takeaway('verify', out).status).toBe(0);
+    const bytes = readFileSync(out);
+    const at = bytes.indexOf(Buffer.from('<trkpt'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 1] = 'T'.charCodeAt(0);
+    const tampered = join(dir, 'tampered.zip');
+    writeFileSync(tampered, bytes);
+    const result = takeaway('verify', tampered);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/FAIL activities\/gpx\/[^:]+\.gpx/);
+  }, 120_000);
+});
+
+describe('takeaway usage', () => {
+  it('exits 2 with the usage on a bad format, a missing input or an unknown command', () => {
+    const out = join(dir, 'never.zip');
+    for (const args of [['export', '--input', demo, '--formats', 'docx', '--out', out], ['export', '--input', join(dir, 'nope.jsonl'), '--formats', 'csv', '--out', out], ['frobnicate']]) {
+      const result = takeaway(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('Usage:');
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});
