@@ -1,7 +1,7 @@
 // The engine's public face: plan, run and verify an export.
 
 export { planExport, type ExportPlan, type PlannedFormat } from './plan.ts';
-export { runExport, APP_VERSION, type ExportResult, type RunOptions } from './run.ts';
+export { runExport, APP_VERSION, type EntryWritten, type ExportResult, type RunOptions } from './run.ts';
 export { verifyExport, type VerifyProblem, type VerifyReport, type ZipSource } from './verify.ts';
 export { FORMAT_ORDER, type FormatRegistry } from './format-order.ts';
 export type { ExportProgress, ProgressListener } from './progress.ts';

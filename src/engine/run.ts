@@ -39,6 +39,20 @@ export interface RunOptions {
    * the normal export with its manifest (see docs/privacy.md). Kept out of the request so it is never stored.
    */
   password?: string;
+  /**
+   * Called once each file entry is wholly in the sink (before the next entry starts), with its index and the
+   * bytes written so far; awaited, so a checkpoint can be stored first (see resume.ts).
+   */
+  onEntryWritten?: (written: EntryWritten) => void | Promise<void>;
+}
+
+/** One finished zip entry, as `RunOptions.onEntryWritten` reports it. */
+export interface EntryWritten {
+  /** 0-based position of the entry in the archive (README.txt is 0). */
+  entryIndex: number;
+  file: ManifestFile;
+  /** Bytes of the archive written so far, i.e. where the next entry starts. */
+  bytesOut: number;
 }
 
 /** Name of the one entry of an encrypted export: neutral, so the archive's plaintext headers give nothing away. */
@@ -123,8 +137,10 @@ export async function runExport(
       level: compress ? request.options.compressionLevel : 0,
       lastModDate: new Date(entry.modifiedMs),
     });
-    files.push({ path, format, size, sha256: hash.digestHex(), records: entry.recordCounts });
+    const file: ManifestFile = { path, format, size, sha256: hash.digestHex(), records: entry.recordCounts };
+    files.push(file);
     progress.state.filesDone += 1;
+    await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });
   };
 
   const textEntry = (path: string, text: string): EncodedEntry => ({
