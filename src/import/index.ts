@@ -7,6 +7,7 @@ import { collectBytes, concatBytes, gunzipBytes, isGzip, peekBytes, type ByteSou
 import { importCsv } from './csv.ts';
 import { importFit, isFitHeader } from './fit.ts';
 import { importGpx } from './gpx.ts';
+import { importTakeawayExport, isTakeawayManifest } from './takeaway-export.ts';
 import { importTcx } from './tcx.ts';
 import type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
 import { findStravaIndex, isZipHeader, parseStravaIndex, readZipMembers, type StravaActivityInfo } from './zip.ts';
@@ -80,6 +81,8 @@ async function* importArchive(name: string, bytes: Uint8Array, context: Context)
   // Members are read up front so a Strava activities.csv anywhere in the archive can name the activities.
   const members = [];
   for await (const member of readZipMembers(bytes, context.signal)) members.push(member);
+  const manifest = members.find((m) => m.path === 'manifest.json');
+  if (manifest && 'bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, bytes, context.signal);
   const stravaIndexPath = findStravaIndex(members.map((m) => m.path));
   let strava = new Map<string, StravaActivityInfo>();
   const stravaFolder = stravaIndexPath?.includes('/') ? stravaIndexPath.slice(0, stravaIndexPath.lastIndexOf('/') + 1) : '';
