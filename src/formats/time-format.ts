@@ -1,6 +1,8 @@
 // ISO 8601 formatting for hot loops. `toISOString` per sample is a large cost, so the date part is cached
 // and only the time of day is rebuilt for samples of the same day.
 
+import { type BytePieceWriter, asciiBytes } from './text-writer.ts';
+
 const DAY_MS = 86_400_000;
 
 function pad2(n: number): string {
@@ -26,28 +28,59 @@ export function formatOffset(utcOffsetMin: number, useZ = false): string {
 export class IsoTimeFormatter {
   private dayStartMs = Number.NaN;
   private datePrefix = '';
+  private datePrefixBytes = new Uint8Array(0);
   private readonly offsetMs: number;
   private readonly suffix: string;
+  private readonly suffixBytes: Uint8Array;
 
-  /** `utcOffsetMin` 0 writes `Z`; any other offset writes local time with `+HH:MM`. */
-  constructor(utcOffsetMin = 0) {
+  /**
+   * `utcOffsetMin` 0 writes `Z` (or `+00:00` when `useZ` is false); any other offset writes local time
+   * with `+HH:MM`.
+   */
+  constructor(utcOffsetMin = 0, useZ = true) {
     this.offsetMs = utcOffsetMin * 60_000;
-    this.suffix = formatOffset(utcOffsetMin, true);
+    this.suffix = formatOffset(utcOffsetMin, useZ);
+    this.suffixBytes = asciiBytes(this.suffix);
   }
 
   format(timeMs: number): string {
+    const ms = this.msOfDay(timeMs);
+    const seconds = Math.floor(ms / 1000);
+    const millis = ms - seconds * 1000;
+    const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+    return millis === 0 ? `${this.datePrefix}${time}${this.suffix}` : `${this.datePrefix}${time}.${pad3(millis)}${this.suffix}`;
+  }
+
+  /** Writes the same text as `format(timeMs)` as bytes, without building a string (the hot-loop form). */
+  write(out: BytePieceWriter, timeMs: number): void {
+    const ms = this.msOfDay(timeMs);
+    const seconds = Math.floor(ms / 1000);
+    const millis = ms - seconds * 1000;
+    out.bytes(this.datePrefixBytes);
+    out.twoDigits(Math.floor(seconds / 3600)); // 24 only for the last half millisecond of a day, as in format()
+    out.ascii(':');
+    out.twoDigits(Math.floor(seconds / 60) % 60);
+    out.ascii(':');
+    out.twoDigits(seconds % 60);
+    if (millis !== 0) {
+      out.ascii('.');
+      out.twoDigits(Math.floor(millis / 10));
+      out.uint(millis % 10);
+    }
+    out.bytes(this.suffixBytes);
+  }
+
+  /** Rounded milliseconds since local midnight; moves the cached date when the day changes. */
+  private msOfDay(timeMs: number): number {
     const localMs = timeMs + this.offsetMs;
     let msOfDay = localMs - this.dayStartMs;
     if (!(msOfDay >= 0 && msOfDay < DAY_MS)) {
       this.dayStartMs = Math.floor(localMs / DAY_MS) * DAY_MS;
       this.datePrefix = new Date(this.dayStartMs).toISOString().slice(0, 11);
+      this.datePrefixBytes = asciiBytes(this.datePrefix);
       msOfDay = localMs - this.dayStartMs;
     }
-    const ms = Math.round(msOfDay);
-    const seconds = Math.floor(ms / 1000);
-    const millis = ms - seconds * 1000;
-    const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
-    return millis === 0 ? `${this.datePrefix}${time}${this.suffix}` : `${this.datePrefix}${time}.${pad3(millis)}${this.suffix}`;
+    return Math.round(msOfDay);
   }
 }
 

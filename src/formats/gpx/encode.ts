@@ -3,12 +3,12 @@
 import type { Activity, Channel, TrackChunk } from '../../model/records.ts';
 import type { ExportOptions, GpxDialect } from '../../model/request.ts';
 import { activityBaseName } from '../paths.ts';
-import { Utf8PieceWriter } from '../text-writer.ts';
+import { BytePieceWriter } from '../text-writer.ts';
 import { IsoTimeFormatter } from '../time-format.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   DOCUMENT_CLOSE, SEGMENT_CLOSE, SEGMENT_OPEN, TRACK_CLOSE,
-  buildGpxHead, buildTrackHead, buildTrackPoint, type GpxPoint,
+  buildGpxHead, buildTrackHead, type GpxPoint, writeTrackPoint,
 } from './parts.ts';
 
 export interface GpxEncodeOptions {
@@ -36,19 +36,18 @@ export async function* encodeGpxActivity(
   const dialect = options.dialect ?? 'garmin-tpx-v1';
   const signal = options.signal;
   signal?.throwIfAborted();
-  const writer = new Utf8PieceWriter();
+  const out = new BytePieceWriter();
   const times = new IsoTimeFormatter(0);
   const pauseStartsMs = activity.pauses.map((pause) => pause.startMs).sort((a, b) => a - b);
   let nextPause = 0;
   let isSegmentOpen = false;
   let isBreakPending = false;
   const point: GpxPoint = {
-    lat: NaN, lon: NaN, time: '', altitudeM: NaN, heartRateBpm: NaN, cadenceRpm: NaN, powerW: NaN, speedMps: NaN, temperatureC: NaN,
+    lat: NaN, lon: NaN, timeMs: NaN, altitudeM: NaN, heartRateBpm: NaN, cadenceRpm: NaN, powerW: NaN, speedMps: NaN, temperatureC: NaN,
   };
 
-  writer.write(buildGpxHead(activity, { dialect, creator: options.creator }));
-  const head = writer.write(buildTrackHead(activity));
-  if (head) yield head;
+  out.text(buildGpxHead(activity, { dialect, creator: options.creator }));
+  out.text(buildTrackHead(activity));
 
   for await (const chunk of track) {
     signal?.throwIfAborted();
@@ -70,30 +69,30 @@ export async function* encodeGpxActivity(
       const latDeg = lat[i]!;
       const lonDeg = lon[i]!;
       if (latDeg !== latDeg || lonDeg !== lonDeg) continue;
-      let prefix = '';
       if (!isSegmentOpen) {
-        prefix = SEGMENT_OPEN;
+        out.ascii(SEGMENT_OPEN);
         isSegmentOpen = true;
       } else if (isBreakPending) {
-        prefix = SEGMENT_CLOSE + SEGMENT_OPEN;
+        out.ascii(SEGMENT_CLOSE);
+        out.ascii(SEGMENT_OPEN);
       }
       isBreakPending = false;
       point.lat = latDeg;
       point.lon = lonDeg;
-      point.time = times.format(t);
+      point.timeMs = t;
       point.altitudeM = i < altitude.length ? altitude[i]! : NaN;
       point.heartRateBpm = i < heartRate.length ? heartRate[i]! : NaN;
       point.cadenceRpm = i < cadence.length ? cadence[i]! : NaN;
       point.powerW = i < power.length ? power[i]! : NaN;
       point.speedMps = i < speed.length ? speed[i]! : NaN;
       point.temperatureC = i < temperature.length ? temperature[i]! : NaN;
-      const bytes = writer.write(prefix + buildTrackPoint(point, dialect));
-      if (bytes) yield bytes;
+      writeTrackPoint(out, point, times, dialect);
+      if (out.isFull) yield out.take()!;
     }
   }
 
-  writer.write((isSegmentOpen ? SEGMENT_CLOSE : '') + TRACK_CLOSE + DOCUMENT_CLOSE);
-  const rest = writer.take();
+  out.ascii((isSegmentOpen ? SEGMENT_CLOSE : '') + TRACK_CLOSE + DOCUMENT_CLOSE);
+  const rest = out.take();
   if (rest) yield rest;
 }
 

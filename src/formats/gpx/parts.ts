@@ -3,7 +3,8 @@
 
 import type { Activity, Sport } from '../../model/records.ts';
 import type { GpxDialect } from '../../model/request.ts';
-import { formatIsoUtc } from '../time-format.ts';
+import { type BytePieceWriter, asciiBytes } from '../text-writer.ts';
+import { type IsoTimeFormatter, formatIsoUtc } from '../time-format.ts';
 import { escapeXml, formatDecimal, integerInRange } from '../xml-text.ts';
 
 /** GPX 1.1 namespace and schema (https://www.topografix.com/GPX/1/1/). */
@@ -84,8 +85,7 @@ export const DOCUMENT_CLOSE = '</gpx>\n';
 export interface GpxPoint {
   lat: number;
   lon: number;
-  /** Already formatted ISO 8601 UTC time (from an IsoTimeFormatter). */
-  time: string;
+  timeMs: number;
   altitudeM: number;
   heartRateBpm: number;
   cadenceRpm: number;
@@ -94,29 +94,89 @@ export interface GpxPoint {
   temperatureC: number;
 }
 
-/** One `<trkpt>`; extensions as the dialect allows, in schema order (atemp, hr, cad[, speed]) then PowerInWatts. */
-export function buildTrackPoint(point: GpxPoint, dialect: GpxDialect): string {
-  let xml = `<trkpt lat="${formatGpxNumber(point.lat, LAT_LON_DECIMALS)}" lon="${formatGpxNumber(point.lon, LAT_LON_DECIMALS)}">`;
-  if (point.altitudeM === point.altitudeM) xml += `<ele>${formatGpxNumber(point.altitudeM, ALTITUDE_DECIMALS)}</ele>`;
-  xml += `<time>${point.time}</time>`;
-  if (dialect !== 'plain') xml += buildExtensions(point, dialect === 'garmin-tpx-v2');
-  return `${xml}</trkpt>\n`;
+// The fixed text of a <trkpt>, as bytes and with neighbouring tags merged: fewer, larger copies
+// (measured on 1M samples: ~20% of the GPX encoder's time went to copying tag text).
+const POINT_LAT = asciiBytes('<trkpt lat="');
+const POINT_LON = asciiBytes('" lon="');
+const POINT_ELE = asciiBytes('"><ele>');
+const ELE_TIME = asciiBytes('</ele><time>');
+const POINT_TIME = asciiBytes('"><time>');
+const TIME_CLOSE = asciiBytes('</time>');
+const POINT_CLOSE = asciiBytes('</trkpt>\n');
+const EXTENSIONS_OPEN = asciiBytes('<extensions>');
+const EXTENSIONS_CLOSE = asciiBytes('</extensions>');
+const TPX_OPEN = asciiBytes('<gpxtpx:TrackPointExtension>');
+const TPX_CLOSE = asciiBytes('</gpxtpx:TrackPointExtension>');
+const ATEMP_OPEN = asciiBytes('<gpxtpx:atemp>');
+const ATEMP_CLOSE = asciiBytes('</gpxtpx:atemp>');
+const HR_OPEN = asciiBytes('<gpxtpx:hr>');
+const HR_CLOSE = asciiBytes('</gpxtpx:hr>');
+const CAD_OPEN = asciiBytes('<gpxtpx:cad>');
+const CAD_CLOSE = asciiBytes('</gpxtpx:cad>');
+const SPEED_OPEN = asciiBytes('<gpxtpx:speed>');
+const SPEED_CLOSE = asciiBytes('</gpxtpx:speed>');
+const POWER_OPEN = asciiBytes('<gpxpx:PowerInWatts>');
+const POWER_CLOSE = asciiBytes('</gpxpx:PowerInWatts>');
+
+/**
+ * Writes one `<trkpt>`; extensions as the dialect allows, in schema order (atemp, hr, cad[, speed]) then
+ * PowerInWatts. `times` formats the UTC time (it caches the date between samples).
+ */
+export function writeTrackPoint(out: BytePieceWriter, point: GpxPoint, times: IsoTimeFormatter, dialect: GpxDialect): void {
+  out.bytes(POINT_LAT);
+  out.decimal(point.lat, LAT_LON_DECIMALS, formatGpxNumber);
+  out.bytes(POINT_LON);
+  out.decimal(point.lon, LAT_LON_DECIMALS, formatGpxNumber);
+  if (point.altitudeM === point.altitudeM) {
+    out.bytes(POINT_ELE);
+    out.decimal(point.altitudeM, ALTITUDE_DECIMALS, formatGpxNumber);
+    out.bytes(ELE_TIME);
+  } else {
+    out.bytes(POINT_TIME);
+  }
+  times.write(out, point.timeMs);
+  out.bytes(TIME_CLOSE);
+  if (dialect !== 'plain') writeExtensions(out, point, dialect === 'garmin-tpx-v2');
+  out.bytes(POINT_CLOSE);
 }
 
-function buildExtensions(point: GpxPoint, isV2: boolean): string {
-  let tpx = '';
-  if (point.temperatureC === point.temperatureC) tpx += `<gpxtpx:atemp>${formatGpxNumber(point.temperatureC, TEMPERATURE_DECIMALS)}</gpxtpx:atemp>`;
+function writeExtensions(out: BytePieceWriter, point: GpxPoint, isV2: boolean): void {
+  const hasTemperature = point.temperatureC === point.temperatureC;
   const hr = integerInRange(point.heartRateBpm, HR_MIN_BPM, HR_MAX_BPM);
-  if (hr !== undefined) tpx += `<gpxtpx:hr>${hr}</gpxtpx:hr>`;
   const cad = integerInRange(point.cadenceRpm, 0, CADENCE_MAX_RPM);
-  if (cad !== undefined) tpx += `<gpxtpx:cad>${cad}</gpxtpx:cad>`;
-  if (isV2 && point.speedMps === point.speedMps && point.speedMps >= 0) {
-    tpx += `<gpxtpx:speed>${formatGpxNumber(point.speedMps, SPEED_DECIMALS)}</gpxtpx:speed>`;
-  }
+  const hasSpeed = isV2 && point.speedMps === point.speedMps && point.speedMps >= 0;
   const power = integerInRange(point.powerW, 0, POWER_MAX_W);
-  if (!tpx && power === undefined) return '';
-  let xml = '<extensions>';
-  if (tpx) xml += `<gpxtpx:TrackPointExtension>${tpx}</gpxtpx:TrackPointExtension>`;
-  if (power !== undefined) xml += `<gpxpx:PowerInWatts>${power}</gpxpx:PowerInWatts>`;
-  return `${xml}</extensions>`;
+  const hasTpx = hasTemperature || hr !== undefined || cad !== undefined || hasSpeed;
+  if (!hasTpx && power === undefined) return;
+  out.bytes(EXTENSIONS_OPEN);
+  if (hasTpx) {
+    out.bytes(TPX_OPEN);
+    if (hasTemperature) {
+      out.bytes(ATEMP_OPEN);
+      out.decimal(point.temperatureC, TEMPERATURE_DECIMALS, formatGpxNumber);
+      out.bytes(ATEMP_CLOSE);
+    }
+    if (hr !== undefined) {
+      out.bytes(HR_OPEN);
+      out.uint(hr);
+      out.bytes(HR_CLOSE);
+    }
+    if (cad !== undefined) {
+      out.bytes(CAD_OPEN);
+      out.uint(cad);
+      out.bytes(CAD_CLOSE);
+    }
+    if (hasSpeed) {
+      out.bytes(SPEED_OPEN);
+      out.decimal(point.speedMps, SPEED_DECIMALS, formatGpxNumber);
+      out.bytes(SPEED_CLOSE);
+    }
+    out.bytes(TPX_CLOSE);
+  }
+  if (power !== undefined) {
+    out.bytes(POWER_OPEN);
+    out.uint(power);
+    out.bytes(POWER_CLOSE);
+  }
+  out.bytes(EXTENSIONS_CLOSE);
 }

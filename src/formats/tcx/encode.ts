@@ -3,12 +3,12 @@
 
 import type { Activity, Lap, TrackChunk } from '../../model/records.ts';
 import { activityBaseName } from '../paths.ts';
-import { Utf8PieceWriter } from '../text-writer.ts';
+import { BytePieceWriter } from '../text-writer.ts';
 import { IsoTimeFormatter } from '../time-format.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   TRACK_CLOSE, TRACK_OPEN,
-  buildActivityTail, buildLapHead, buildLapTail, buildTcxHead, buildTcxTail, buildTrackpoint, wholeActivityLap,
+  buildActivityTail, buildLapHead, buildLapTail, buildTcxHead, buildTcxTail, wholeActivityLap, writeTrackpoint,
   type TcxAuthor, type TcxPoint,
 } from './parts.ts';
 
@@ -36,14 +36,14 @@ export async function* encodeTcxActivity(
     ? [...activity.laps].sort((a, b) => a.startIndex - b.startIndex)
     : [wholeActivityLap(activity)];
   const pauseStartsMs = activity.pauses.map((pause) => pause.startMs).sort((a, b) => a - b);
-  const writer = new Utf8PieceWriter();
+  const out = new BytePieceWriter();
   const times = new IsoTimeFormatter(0);
   let nextLap = 0;
   let openLap: Lap | undefined;
   let isTrackOpen = false;
   let nextPause = 0;
   const point: TcxPoint = {
-    time: '', lat: NaN, lon: NaN, altitudeM: NaN, distanceM: NaN, heartRateBpm: NaN, cadenceRpm: NaN, speedMps: NaN, powerW: NaN,
+    timeMs: NaN, lat: NaN, lon: NaN, altitudeM: NaN, distanceM: NaN, heartRateBpm: NaN, cadenceRpm: NaN, speedMps: NaN, powerW: NaN,
   };
 
   /** Closes the open lap (and its track) and returns the text. */
@@ -60,8 +60,7 @@ export async function* encodeTcxActivity(
     return buildLapHead(lap, lap.startTimeMs);
   };
 
-  const head = writer.write(buildTcxHead(activity));
-  if (head) yield head;
+  out.text(buildTcxHead(activity));
 
   for await (const chunk of track) {
     signal?.throwIfAborted();
@@ -77,22 +76,21 @@ export async function* encodeTcxActivity(
     for (let i = 0; i < chunk.count; i++) {
       const sampleIndex = chunk.startIndex + i;
       const t = timeMs[i]!;
-      let prefix = '';
-      if (!openLap) prefix += openNextLap();
-      while (nextLap < laps.length && laps[nextLap]!.startIndex <= sampleIndex) prefix += closeLap() + openNextLap();
+      if (!openLap) out.text(openNextLap());
+      while (nextLap < laps.length && laps[nextLap]!.startIndex <= sampleIndex) out.text(closeLap() + openNextLap());
       // A sample after a pause's start begins a new <Track> (samples at the pause instant stay before it).
       while (nextPause < pauseStartsMs.length && t > pauseStartsMs[nextPause]!) {
         nextPause++;
         if (isTrackOpen) {
-          prefix += TRACK_CLOSE;
+          out.ascii(TRACK_CLOSE);
           isTrackOpen = false;
         }
       }
       if (!isTrackOpen) {
-        prefix += TRACK_OPEN;
+        out.ascii(TRACK_OPEN);
         isTrackOpen = true;
       }
-      point.time = times.format(t);
+      point.timeMs = t;
       point.lat = i < lat.length ? lat[i]! : NaN;
       point.lon = i < lon.length ? lon[i]! : NaN;
       point.altitudeM = i < altitude.length ? altitude[i]! : NaN;
@@ -101,18 +99,16 @@ export async function* encodeTcxActivity(
       point.cadenceRpm = i < cadence.length ? cadence[i]! : NaN;
       point.speedMps = i < speed.length ? speed[i]! : NaN;
       point.powerW = i < power.length ? power[i]! : NaN;
-      const bytes = writer.write(prefix + buildTrackpoint(point));
-      if (bytes) yield bytes;
+      writeTrackpoint(out, point, times);
+      if (out.isFull) yield out.take()!;
     }
   }
 
   // Laps the track never reached (including every lap of an activity without samples) still get written.
   let tail = closeLap();
   while (nextLap < laps.length) tail += openNextLap() + closeLap();
-  // A full piece returned by write() must be yielded, or it is lost.
-  const closing = writer.write(tail + buildActivityTail(activity) + buildTcxTail(options.author));
-  if (closing) yield closing;
-  const rest = writer.take();
+  out.text(tail + buildActivityTail(activity) + buildTcxTail(options.author));
+  const rest = out.take();
   if (rest) yield rest;
 }
 

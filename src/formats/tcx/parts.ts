@@ -2,7 +2,8 @@
 // Activity tail (Notes, Creator) and document tail (Author). Element order follows TrainingCenterDatabasev2.xsd.
 
 import type { Activity, DeviceInfo, Lap, Sport, Totals } from '../../model/records.ts';
-import { formatIsoUtc } from '../time-format.ts';
+import { type BytePieceWriter, asciiBytes } from '../text-writer.ts';
+import { type IsoTimeFormatter, formatIsoUtc } from '../time-format.ts';
 import { escapeXml, formatDecimal, integerInRange } from '../xml-text.ts';
 
 /** TCX v2 and ActivityExtension v2 namespaces (https://www8.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd). */
@@ -93,8 +94,7 @@ export const TRACK_CLOSE = '</Track>\n';
 
 /** One sample's values; NaN means "not recorded" and the element is left out. */
 export interface TcxPoint {
-  /** Already formatted ISO 8601 UTC time. */
-  time: string;
+  timeMs: number;
   lat: number;
   lon: number;
   altitudeM: number;
@@ -105,24 +105,79 @@ export interface TcxPoint {
   powerW: number;
 }
 
-/** One `<Trackpoint>` in Trackpoint_t order, with ns3:TPX (Speed, Watts) when either is known. */
-export function buildTrackpoint(point: TcxPoint): string {
-  let xml = `<Trackpoint><Time>${point.time}</Time>`;
+// The fixed text of a <Trackpoint> as bytes, neighbouring tags merged (see BytePieceWriter for the numbers).
+const POINT_TIME = asciiBytes('<Trackpoint><Time>');
+const TIME_CLOSE = asciiBytes('</Time>');
+const LAT_OPEN = asciiBytes('<Position><LatitudeDegrees>');
+const LAT_LON = asciiBytes('</LatitudeDegrees><LongitudeDegrees>');
+const LON_CLOSE = asciiBytes('</LongitudeDegrees></Position>');
+const ALTITUDE_OPEN = asciiBytes('<AltitudeMeters>');
+const ALTITUDE_CLOSE = asciiBytes('</AltitudeMeters>');
+const DISTANCE_OPEN = asciiBytes('<DistanceMeters>');
+const DISTANCE_CLOSE = asciiBytes('</DistanceMeters>');
+const HR_OPEN = asciiBytes('<HeartRateBpm><Value>');
+const HR_CLOSE = asciiBytes('</Value></HeartRateBpm>');
+const CADENCE_OPEN = asciiBytes('<Cadence>');
+const CADENCE_CLOSE = asciiBytes('</Cadence>');
+const TPX_OPEN = asciiBytes('<Extensions><ns3:TPX>');
+const TPX_CLOSE = asciiBytes('</ns3:TPX></Extensions>');
+const SPEED_OPEN = asciiBytes('<ns3:Speed>');
+const SPEED_CLOSE = asciiBytes('</ns3:Speed>');
+const WATTS_OPEN = asciiBytes('<ns3:Watts>');
+const WATTS_CLOSE = asciiBytes('</ns3:Watts>');
+const POINT_CLOSE = asciiBytes('</Trackpoint>\n');
+
+/** Writes one `<Trackpoint>` in Trackpoint_t order, with ns3:TPX (Speed, Watts) when either is known. */
+export function writeTrackpoint(out: BytePieceWriter, point: TcxPoint, times: IsoTimeFormatter): void {
+  out.bytes(POINT_TIME);
+  times.write(out, point.timeMs);
+  out.bytes(TIME_CLOSE);
   if (point.lat === point.lat && point.lon === point.lon) {
-    xml += `<Position><LatitudeDegrees>${formatTcxNumber(point.lat, LAT_LON_DECIMALS)}</LatitudeDegrees><LongitudeDegrees>${formatTcxNumber(point.lon, LAT_LON_DECIMALS)}</LongitudeDegrees></Position>`;
+    out.bytes(LAT_OPEN);
+    out.decimal(point.lat, LAT_LON_DECIMALS, formatTcxNumber);
+    out.bytes(LAT_LON);
+    out.decimal(point.lon, LAT_LON_DECIMALS, formatTcxNumber);
+    out.bytes(LON_CLOSE);
   }
-  if (point.altitudeM === point.altitudeM) xml += `<AltitudeMeters>${formatTcxNumber(point.altitudeM, ALTITUDE_DECIMALS)}</AltitudeMeters>`;
-  if (point.distanceM === point.distanceM) xml += `<DistanceMeters>${formatTcxNumber(point.distanceM, DISTANCE_DECIMALS)}</DistanceMeters>`;
+  if (point.altitudeM === point.altitudeM) {
+    out.bytes(ALTITUDE_OPEN);
+    out.decimal(point.altitudeM, ALTITUDE_DECIMALS, formatTcxNumber);
+    out.bytes(ALTITUDE_CLOSE);
+  }
+  if (point.distanceM === point.distanceM) {
+    out.bytes(DISTANCE_OPEN);
+    out.decimal(point.distanceM, DISTANCE_DECIMALS, formatTcxNumber);
+    out.bytes(DISTANCE_CLOSE);
+  }
   const hr = integerInRange(point.heartRateBpm, HR_MIN_BPM, HR_MAX_BPM);
-  if (hr !== undefined) xml += `<HeartRateBpm><Value>${hr}</Value></HeartRateBpm>`;
+  if (hr !== undefined) {
+    out.bytes(HR_OPEN);
+    out.uint(hr);
+    out.bytes(HR_CLOSE);
+  }
   const cad = integerInRange(point.cadenceRpm, 0, CADENCE_MAX_RPM);
-  if (cad !== undefined) xml += `<Cadence>${cad}</Cadence>`;
-  let tpx = '';
-  if (point.speedMps === point.speedMps && point.speedMps >= 0) tpx += `<ns3:Speed>${formatTcxNumber(point.speedMps, SPEED_DECIMALS)}</ns3:Speed>`;
+  if (cad !== undefined) {
+    out.bytes(CADENCE_OPEN);
+    out.uint(cad);
+    out.bytes(CADENCE_CLOSE);
+  }
+  const hasSpeed = point.speedMps === point.speedMps && point.speedMps >= 0;
   const watts = integerInRange(point.powerW, 0, UNSIGNED_SHORT_MAX);
-  if (watts !== undefined) tpx += `<ns3:Watts>${watts}</ns3:Watts>`;
-  if (tpx) xml += `<Extensions><ns3:TPX>${tpx}</ns3:TPX></Extensions>`;
-  return `${xml}</Trackpoint>\n`;
+  if (hasSpeed || watts !== undefined) {
+    out.bytes(TPX_OPEN);
+    if (hasSpeed) {
+      out.bytes(SPEED_OPEN);
+      out.decimal(point.speedMps, SPEED_DECIMALS, formatTcxNumber);
+      out.bytes(SPEED_CLOSE);
+    }
+    if (watts !== undefined) {
+      out.bytes(WATTS_OPEN);
+      out.uint(watts);
+      out.bytes(WATTS_CLOSE);
+    }
+    out.bytes(TPX_CLOSE);
+  }
+  out.bytes(POINT_CLOSE);
 }
 
 function versionParts(version: string | undefined): [number, number] {
