@@ -169,11 +169,13 @@ describe('server request limits', () => {
       [{ ...REQUEST, options: { ...REQUEST.options, compressionLevel: 12 } }, 'options.compressionLevel'],
       [{ ...REQUEST, filter: { ...REQUEST.filter, text: 'x'.repeat(5000) } }, 'filter.text'],
       [{ ...REQUEST, recordsApiUrl: 'http://evil.example/' }, 'recordsApiUrl'],
-      [{ ...REQUEST, formats: { activity: ['pdf'] }, filter: { kinds: ['activity'] } }, 'formats'],
+      [{ ...REQUEST, formats: { steps: ['fit'] }, filter: { kinds: ['steps'] } }, 'formats'],
     ];
     for (const [body, field] of cases) {
       const response = await server.post('/api/exports', alice, body);
-      const answer = (await response.json()) as { error: { field: string; message: string } };
+      const text = await response.text();
+      const answer = JSON.parse(text) as { error: { field: string; message: string } };
+      expect(answer.error, `${response.status} ${text}`).toBeDefined();
       expect([response.status, answer.error.field], answer.error.message).toEqual([400, field]);
       expect(answer.error.message.startsWith(field)).toBe(true);
     }
