@@ -1,7 +1,7 @@
 // ISO 8601 formatting for hot loops. `toISOString` per sample is a large cost, so the date part is cached
 // and only the time of day is rebuilt for samples of the same day.
 
-import { type BytePieceWriter, asciiBytes } from './text-writer.ts';
+import { type AsciiBytes, type BytePieceWriter, asciiBytes } from './text-writer.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -28,10 +28,10 @@ export function formatOffset(utcOffsetMin: number, useZ = false): string {
 export class IsoTimeFormatter {
   private dayStartMs = Number.NaN;
   private datePrefix = '';
-  private datePrefixBytes = new Uint8Array(0);
+  private datePrefixBytes: AsciiBytes = asciiBytes('');
   private readonly offsetMs: number;
   private readonly suffix: string;
-  private readonly suffixBytes: Uint8Array;
+  private readonly suffixBytes: AsciiBytes;
 
   /**
    * `utcOffsetMin` 0 writes `Z` (or `+00:00` when `useZ` is false); any other offset writes local time

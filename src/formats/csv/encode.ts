@@ -4,16 +4,13 @@ import { CHANNELS } from '../../model/records.ts';
 import type { Activity, GenericRecord, RecordKind, RecordOfKind } from '../../model/records.ts';
 import type { ExportOptions, RecordFilter } from '../../model/request.ts';
 import { activityBaseName } from '../paths.ts';
-import { Utf8PieceWriter } from '../text-writer.ts';
+import { BytePieceWriter } from '../text-writer.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SLEEP_COLUMNS, STEPS_COLUMNS, SampleLineWriter, UTF8_BOM, WEIGHT_COLUMNS,
   activityLine, headerLine, recordColumns, recordLine, sleepLine, stepsLine, weightLine,
 } from './parts.ts';
 import { type CsvTable, localYear, tableEntries } from './table.ts';
-
-/** Samples formatted per string before it goes to the piece writer: keeps pieces near their 16K target. */
-const SAMPLES_PER_SLICE = 128;
 
 export const csvFormat: FormatEncoder = {
   id: 'csv',
@@ -134,17 +131,16 @@ async function* sampleEntries(context: EncodeContext): AsyncGenerator<EncodedEnt
 }
 
 async function* sampleContent(context: EncodeContext, activity: Activity): AsyncGenerator<Uint8Array> {
-  const writer = new Utf8PieceWriter();
+  const out = new BytePieceWriter();
   const lines = new SampleLineWriter(activity.utcOffsetMin);
-  const opening = writer.write((context.options.csv.bom ? UTF8_BOM : '') + headerLine(SAMPLE_COLUMNS, false));
-  if (opening) yield opening;
+  out.text((context.options.csv.bom ? UTF8_BOM : '') + headerLine(SAMPLE_COLUMNS, false));
   for await (const chunk of context.source.track(activity)) {
     context.signal?.throwIfAborted();
-    for (let from = 0; from < chunk.count; from += SAMPLES_PER_SLICE) {
-      const bytes = writer.write(lines.lines(chunk, from, Math.min(chunk.count, from + SAMPLES_PER_SLICE)));
-      if (bytes) yield bytes;
+    for (let next = 0; next < chunk.count;) {
+      next = lines.write(out, chunk, next);
+      if (out.isFull) yield out.take()!;
     }
   }
-  const rest = writer.take();
+  const rest = out.take();
   if (rest) yield rest;
 }

@@ -2,6 +2,7 @@
 // Quoting follows papaparse's `unparse` (RFC 4180 plus leading/trailing-space quoting) so files match it byte for byte.
 
 import type { Activity, DailySteps, FieldValue, GenericRecord, Sleep, TrackChunk, Weight } from '../../model/records.ts';
+import type { BytePieceWriter } from '../text-writer.ts';
 import { IsoTimeFormatter, formatIsoLocal, formatIsoUtc } from '../time-format.ts';
 
 /** RFC 4180 §2.1: records end with CRLF (also papaparse's default `newline`). */
@@ -187,36 +188,60 @@ export const SAMPLE_COLUMNS = [
   'distance_m', 'temperature_c',
 ] as const;
 
+const COMMA = 44;
+const CR = 13;
+const LF = 10;
+
 /**
- * Formats the sample lines of one track, chunk by chunk. Keeps the two time formatters so each
+ * Writes the sample lines of one track as bytes, chunk by chunk. Keeps the two time formatters so each
  * day's date part is built once.
  */
 export class SampleLineWriter {
+  /** The local column always shows its offset, so UTC local time is `+00:00`, not `Z`. */
   private readonly local: IsoTimeFormatter;
   private readonly utc = new IsoTimeFormatter(0);
-  private readonly isUtcLocal: boolean;
 
   constructor(utcOffsetMin: number) {
-    this.local = new IsoTimeFormatter(utcOffsetMin);
-    this.isUtcLocal = utcOffsetMin === 0;
+    this.local = new IsoTimeFormatter(utcOffsetMin, false);
   }
 
-  /** The CSV lines of samples `[from, to)` of a chunk, concatenated. */
-  lines(chunk: TrackChunk, from = 0, to = chunk.count): string {
+  /** Writes the lines of samples from `from` on until the chunk ends or `out` is full; returns the next sample's index. */
+  write(out: BytePieceWriter, chunk: TrackChunk, from = 0): number {
     const { timeMs, lat, lon, altitudeM, heartRateBpm, cadenceRpm, powerW, speedMps, distanceM, temperatureC } = chunk;
-    let out = '';
-    for (let i = from; i < to; i++) {
-      const utc = this.utc.format(timeMs[i]);
-      // The local column always shows its offset, so UTC local time is `+00:00`, not `Z`.
-      const local = this.isUtcLocal ? `${utc.slice(0, -1)}+00:00` : this.local.format(timeMs[i]);
-      out += `${local},${utc},${sample(lat, i, COORDINATE_DECIMALS)},${sample(lon, i, COORDINATE_DECIMALS)},`
-        + `${sample(altitudeM, i)},${sample(heartRateBpm, i)},${sample(cadenceRpm, i)},${sample(powerW, i)},`
-        + `${sample(speedMps, i)},${sample(distanceM, i)},${sample(temperatureC, i)}${CSV_NEWLINE}`;
+    let i = from;
+    for (; i < chunk.count && !out.isFull; i++) {
+      const t = timeMs[i]!;
+      this.local.write(out, t);
+      out.byte(COMMA);
+      this.utc.write(out, t);
+      out.byte(COMMA);
+      writeSample(out, lat, i, COORDINATE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, lon, i, COORDINATE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, altitudeM, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, heartRateBpm, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, cadenceRpm, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, powerW, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, speedMps, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, distanceM, i, VALUE_DECIMALS);
+      out.byte(COMMA);
+      writeSample(out, temperatureC, i, VALUE_DECIMALS);
+      out.byte(CR);
+      out.byte(LF);
     }
-    return out;
+    return i;
   }
 }
 
-function sample(channel: Float32Array | Float64Array | undefined, index: number, decimals = VALUE_DECIMALS): string {
-  return channel === undefined ? '' : numberCell(channel[index], decimals);
+/** A sample cell as {@link numberCell} writes it: empty for a missing channel, NaN or ±Infinity. */
+function writeSample(out: BytePieceWriter, channel: Float32Array | Float64Array | undefined, index: number, decimals: number): void {
+  if (channel === undefined) return;
+  const value = channel[index]!;
+  if (value - value === 0) out.decimal(value, decimals, numberCell);
 }
