@@ -1,9 +1,13 @@
 // The `takeaway` command: demo data, exports and verification from a terminal, on the same engine as the app.
 
+import { readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExportError } from '../model/errors.ts';
 import { runExport, planExport, verifyExport } from '../engine/index.ts';
+import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
+import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
 import { fileSink } from './file-sink.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
@@ -18,6 +22,8 @@ const USAGE = `Usage:
                   --out export.zip [--kinds activity,steps,weight,sleep,record] [--from DATE] [--to DATE]
                   [--tags a,b] [--categories a,b] [--text WORDS] [--created-at ISO] [--level 0-9]
                   [--gpx-dialect garmin-tpx-v1|garmin-tpx-v2|plain] [--csv-samples] [--csv-bom] [--formula-unsafe]
+                  [--part-size 2GB]   (split into <out>-001.zip, <out>-002.zip… of at most this size; any size, e.g. 5MB)
+                  [--since previous-manifest.json]   (only records added or changed since that export)
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip
 
@@ -69,17 +75,18 @@ async function exportCommand(argv: string[]): Promise<number> {
     from: { type: 'string' }, to: { type: 'string' }, tags: { type: 'string' }, categories: { type: 'string' },
     text: { type: 'string' }, 'created-at': { type: 'string' }, level: { type: 'string' },
     'gpx-dialect': { type: 'string' }, 'csv-samples': { type: 'boolean' }, 'csv-bom': { type: 'boolean' },
-    'formula-unsafe': { type: 'boolean' }, plan: { type: 'boolean' },
+    'formula-unsafe': { type: 'boolean' }, plan: { type: 'boolean' }, 'part-size': { type: 'string' }, since: { type: 'string' },
   } });
   if (!values.input) throw new UsageError('export needs --input FILE');
   if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
   if (!values.out && !values.plan) throw new UsageError('export needs --out FILE.zip (or --plan)');
-  const request = buildRequest({
+  const partSizeBytes = values['part-size'] === undefined ? undefined : parsePartSizeArg(values['part-size']);
+  const request = requestSince(buildRequest({
     formats: values.formats, kinds: values.kinds, from: values.from, to: values.to, tags: values.tags,
     categories: values.categories, text: values.text, createdAt: values['created-at'], level: values.level,
     gpxDialect: values['gpx-dialect'], csvSamples: values['csv-samples'], csvBom: values['csv-bom'],
     formulaUnsafe: values['formula-unsafe'],
-  }, Date.now());
+  }, Date.now()), values.since === undefined ? undefined : parsePreviousManifest(await readFile(values.since, 'utf8'), values.since));
   const input = await loadInput(values.input);
   for (const skipped of input.skipped) console.error(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
   const plan = await planExport(request, input.source, FORMAT_REGISTRY);
@@ -91,10 +98,16 @@ async function exportCommand(argv: string[]): Promise<number> {
   const onSignal = () => controller.abort(new ExportError('ABORTED', 'interrupted'));
   process.once('SIGINT', onSignal);
   try {
-    const result = await runExport(request, input.source, fileSink(values.out!), {
+    const out = values.out!;
+    const wholePath = partSizeBytes === undefined ? out : `${out}.whole`;
+    const result = await runExport(request, input.source, fileSink(wholePath), {
       registry: FORMAT_REGISTRY, plan, signal: controller.signal, skipped: input.skipped, onProgress: terminalProgress(),
     });
     const { manifest } = result;
+    if (partSizeBytes !== undefined) {
+      const split = await writeParts(wholePath, out, partSizeBytes, controller.signal);
+      console.error(`wrote ${split.parts.length} part(s): ${split.parts.map((p) => p.fileName).join(', ')}`);
+    }
     console.error(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
       + `${manifest.skipped.length ? `, ${manifest.skipped.length} records skipped (see manifest.json)` : ''}`);
     return 0;
@@ -110,6 +123,24 @@ async function verifyCommand(argv: string[]): Promise<number> {
   for (const problem of report.problems) console.log(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
   console.log(report.ok ? `OK ${report.filesChecked} files match manifest.json` : `FAILED ${report.problems.length} problem(s)`);
   return report.ok ? 0 : 1;
+}
+
+/** Repacks the finished archive at `wholePath` into parts next to `out` (named after it), then deletes it. */
+async function writeParts(wholePath: string, out: string, partSizeBytes: number, signal: AbortSignal): Promise<SplitResult> {
+  try {
+    const stem = basename(out).replace(/\.zip$/i, '');
+    return await splitExport(await fileZipReader(wholePath), partSizeBytes, async (_n, name) => fileSink(join(dirname(out), name)), { stem, signal });
+  } finally {
+    await rm(wholePath, { force: true });
+  }
+}
+
+function parsePartSizeArg(text: string): number {
+  try {
+    return parsePartSize(text);
+  } catch (error) {
+    throw new UsageError(`--part-size: ${(error as Error).message}`);
+  }
 }
 
 function optionalInt(text: string | undefined, option: string): number | undefined {

@@ -199,7 +199,7 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /** Records of each kind in the export: the most any one format wrote (formats differ when one cannot carry a record). */
-function recordCountsOf(files: readonly ManifestFile[], kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
+export function recordCountsOf(files: readonly ManifestFile[], kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
   const perFormat = new Map<string, Partial<Record<RecordKind, number>>>();
   for (const file of files) {
     const counts = perFormat.get(file.format) ?? {};

@@ -19,6 +19,7 @@ export function matchesFilter(record: TakeawayRecord, filter: RecordFilter): boo
   const timeMs = recordTimeMs(record);
   if (filter.range?.fromMs !== undefined && timeMs < filter.range.fromMs) return false;
   if (filter.range?.toMs !== undefined && timeMs >= filter.range.toMs) return false;
+  if (filter.updatedSinceMs !== undefined && record.updatedAtMs < filter.updatedSinceMs) return false;
   if (record.kind === 'record' && filter.recordTypes?.length && !filter.recordTypes.includes(record.recordType)) return false;
   if (filter.tags?.length) {
     const tags = 'tags' in record ? record.tags : [];

@@ -32,6 +32,8 @@ export interface RecordFilter {
   conditions?: FieldCondition[];
   /** Case-insensitive text search over names, titles, notes, tags and text fields. */
   text?: string;
+  /** Only records whose `updatedAtMs` is at or after this, epoch ms UTC ("since the last export"); all when absent. */
+  updatedSinceMs?: number;
 }
 
 export type GpxDialect = 'garmin-tpx-v1' | 'garmin-tpx-v2' | 'plain';
