@@ -16,7 +16,7 @@ import type { Activity, GenericRecord } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type PrivacyOptions, type PrivacyZone } from '../../src/model/request.ts';
 import type { Manifest } from '../../src/engine/manifest.ts';
 import { memorySink, tempFile } from '../helpers/zip-files.ts';
-import { Uint8ArrayReader, ZipReader, Uint8ArrayWriter } from '@zip.js/zip.js';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js';
 
 const DATASET = createDemoDataset({ ...DEMO_SMALL_OPTIONS, days: 7, activityCount: 4, samplesPerActivity: 600, genericCount: 6 });
 const ACTIVITIES = DATASET.activities();
@@ -377,14 +377,19 @@ describe('encrypted manifest', () => {
     const reader = new ZipReader(new Uint8ArrayReader(bytes));
     const entries = await reader.getEntries();
     expect(entries.map((e) => [e.filename, e.encrypted])).toEqual([[ENCRYPTED_INNER_PATH, true]]);
-    const inner = await entries[0].getData!(new Uint8ArrayWriter(), { password });
+    const inner = await fileEntry(entries[0]).getData(new Uint8ArrayWriter(), { password });
     await reader.close();
     const innerReader = new ZipReader(new Uint8ArrayReader(inner));
-    const manifestEntry = (await innerReader.getEntries()).find((e) => e.filename === 'manifest.json')!;
-    const text = new TextDecoder().decode(await manifestEntry.getData!(new Uint8ArrayWriter()));
+    const manifestEntry = fileEntry((await innerReader.getEntries()).find((e) => e.filename === 'manifest.json')!);
+    const text = new TextDecoder().decode(await manifestEntry.getData(new Uint8ArrayWriter()));
     await innerReader.close();
     expect(JSON.parse(text).transformations).toEqual(manifest.transformations);
     expect(text).not.toContain(password);
     expect(manifest.transformations).toContain('GPS positions removed from every track');
   });
 });
+
+function fileEntry(entry: Entry): FileEntry {
+  if (entry.directory) throw new Error(`${entry.filename} is a folder`);
+  return entry;
+}
