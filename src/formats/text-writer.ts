@@ -210,14 +210,14 @@ function writeDigits(bytes: Uint8Array, pos: number, value: number, minDigits: n
     let n = value | 0;
     while (at > pos) {
       const next = (n / 10) | 0;
-      bytes[--at] = ZERO + n - next * 10;
+      bytes[--at] = ZERO + (n - next * 10);
       n = next;
     }
   } else {
     let n = value;
     while (at > pos) {
       const next = Math.floor(n / 10);
-      bytes[--at] = ZERO + n - next * 10;
+      bytes[--at] = ZERO + (n - next * 10);
       n = next;
     }
   }
