@@ -24,6 +24,9 @@ const USAGE = `Usage:
                   [--gpx-dialect garmin-tpx-v1|garmin-tpx-v2|plain] [--csv-samples] [--csv-bom] [--formula-unsafe]
                   [--part-size 2GB]   (split into <out>-001.zip, <out>-002.zip… of at most this size; any size, e.g. 5MB)
                   [--since previous-manifest.json]   (only records added or changed since that export)
+                  [--password-file FILE]   (AES-256 encrypted archive; the first line of FILE is the password)
+                  [--privacy-zone LAT,LON,RADIUS_M ...] [--privacy-mode gps|sample] [--drop-gps] [--drop-serials]
+                  [--pseudonymise] [--time-shift-days N]   (anonymise; see docs/privacy.md)
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip
 
@@ -76,6 +79,9 @@ async function exportCommand(argv: string[]): Promise<number> {
     text: { type: 'string' }, 'created-at': { type: 'string' }, level: { type: 'string' },
     'gpx-dialect': { type: 'string' }, 'csv-samples': { type: 'boolean' }, 'csv-bom': { type: 'boolean' },
     'formula-unsafe': { type: 'boolean' }, plan: { type: 'boolean' }, 'part-size': { type: 'string' }, since: { type: 'string' },
+    'password-file': { type: 'string' }, 'privacy-zone': { type: 'string', multiple: true }, 'privacy-mode': { type: 'string' },
+    'drop-gps': { type: 'boolean' }, 'drop-serials': { type: 'boolean' }, pseudonymise: { type: 'boolean' },
+    'time-shift-days': { type: 'string' },
   } });
   if (!values.input) throw new UsageError('export needs --input FILE');
   if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
@@ -85,8 +91,15 @@ async function exportCommand(argv: string[]): Promise<number> {
     formats: values.formats, kinds: values.kinds, from: values.from, to: values.to, tags: values.tags,
     categories: values.categories, text: values.text, createdAt: values['created-at'], level: values.level,
     gpxDialect: values['gpx-dialect'], csvSamples: values['csv-samples'], csvBom: values['csv-bom'],
-    formulaUnsafe: values['formula-unsafe'],
+    formulaUnsafe: values['formula-unsafe'], privacyZones: values['privacy-zone'], privacyMode: values['privacy-mode'],
+    dropGps: values['drop-gps'], dropSerials: values['drop-serials'], pseudonymise: values.pseudonymise,
+    timeShiftDays: values['time-shift-days'],
   }, Date.now()), values.since === undefined ? undefined : parsePreviousManifest(await readFile(values.since, 'utf8'), values.since));
+  if (values['password-file'] !== undefined && partSizeBytes !== undefined) {
+    throw new UsageError('--password-file and --part-size cannot be combined yet: parts would not be encrypted');
+  }
+  // Read before any work so a bad file fails fast; a password is never taken from the command line (shell history, ps).
+  const password = values['password-file'] === undefined ? undefined : await readPasswordFile(values['password-file']);
   const input = await loadInput(values.input);
   for (const skipped of input.skipped) console.error(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
   const plan = await planExport(request, input.source, FORMAT_REGISTRY);
@@ -101,7 +114,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     const out = values.out!;
     const wholePath = partSizeBytes === undefined ? out : `${out}.whole`;
     const result = await runExport(request, input.source, fileSink(wholePath), {
-      registry: FORMAT_REGISTRY, plan, signal: controller.signal, skipped: input.skipped, onProgress: terminalProgress(),
+      registry: FORMAT_REGISTRY, plan, signal: controller.signal, skipped: input.skipped, onProgress: terminalProgress(), password,
     });
     const { manifest } = result;
     if (partSizeBytes !== undefined) {
@@ -133,6 +146,16 @@ async function writeParts(wholePath: string, out: string, partSizeBytes: number,
   } finally {
     await rm(wholePath, { force: true });
   }
+}
+
+/** The first line of the file, without its line ending; an empty password is refused. */
+async function readPasswordFile(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw new UsageError(`--password-file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const password = text.split(/\r?\n/)[0];
+  if (!password) throw new UsageError(`--password-file ${path} holds no password on its first line`);
+  return password;
 }
 
 function parsePartSizeArg(text: string): number {

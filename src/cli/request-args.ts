@@ -1,7 +1,7 @@
 // Turns `takeaway export` options into an ExportRequest.
 
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId, type GpxDialect } from '../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId, type GpxDialect, type PrivacyOptions, type PrivacyZone } from '../model/request.ts';
 import { FORMAT_META } from '../formats/meta.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -19,6 +19,13 @@ export interface ExportArgs {
   csvSamples?: boolean;
   csvBom?: boolean;
   formulaUnsafe?: boolean;
+  /** `lat,lon,radius_m` per zone (repeatable flag). */
+  privacyZones?: string[];
+  privacyMode?: string;
+  dropGps?: boolean;
+  dropSerials?: boolean;
+  pseudonymise?: boolean;
+  timeShiftDays?: string;
 }
 
 const GPX_DIALECTS: readonly GpxDialect[] = ['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'];
@@ -61,8 +68,39 @@ export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
       compressionLevel: level,
       csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: args.csvSamples ?? false, bom: args.csvBom ?? false, formulaSafe: !args.formulaUnsafe },
       gpx: { dialect },
+      ...privacyOf(args),
     },
   };
+}
+
+/** `{ privacy }` when any privacy flag is given, else nothing (the request stays as it was before privacy existed). */
+function privacyOf(args: ExportArgs): { privacy?: PrivacyOptions } {
+  const privacy: PrivacyOptions = {};
+  if (args.privacyZones?.length) privacy.zones = args.privacyZones.map(parseZone);
+  if (args.privacyMode !== undefined) {
+    if (args.privacyMode !== 'gps' && args.privacyMode !== 'sample') throw new UsageError(`--privacy-mode must be gps or sample, got "${args.privacyMode}"`);
+    if (!privacy.zones) throw new UsageError('--privacy-mode needs at least one --privacy-zone');
+    privacy.zoneMode = args.privacyMode;
+  }
+  if (args.dropGps) privacy.dropGps = true;
+  if (args.dropSerials) privacy.dropSerials = true;
+  if (args.pseudonymise) privacy.pseudonymise = true;
+  if (args.timeShiftDays !== undefined) {
+    const days = Number(args.timeShiftDays);
+    if (!Number.isInteger(days) || args.timeShiftDays.trim() === '') throw new UsageError(`--time-shift-days must be a whole number, got "${args.timeShiftDays}"`);
+    if (days !== 0) privacy.timeShiftDays = days;
+  }
+  return Object.keys(privacy).length > 0 ? { privacy } : {};
+}
+
+/** `52.52,13.40,300` → a zone of 300 m around 52.52° N 13.40° E. */
+export function parseZone(text: string): PrivacyZone {
+  const parts = text.split(',').map((s) => Number(s.trim()));
+  const [latDeg, lonDeg, radiusM] = parts;
+  if (parts.length !== 3 || !parts.every(Number.isFinite) || Math.abs(latDeg) > 90 || Math.abs(lonDeg) > 180 || radiusM <= 0) {
+    throw new UsageError(`--privacy-zone must be lat,lon,radius_m (e.g. 52.52,13.40,300), got "${text}"`);
+  }
+  return { latDeg, lonDeg, radiusM };
 }
 
 /** `2025-03-01` (UTC midnight) or a full ISO 8601 time. */
