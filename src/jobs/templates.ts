@@ -1,0 +1,141 @@
+// Saved export configurations ("templates"): the wizard's request without its creation time, a name, built-in
+// presets, and a small versioned JSON file form so a team can share them.
+
+import type { Table } from 'dexie';
+import { FORMAT_META } from '../formats/meta.ts';
+import { ExportError } from '../model/errors.ts';
+import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId } from '../model/request.ts';
+import type { TakeawayDb } from '../store/db.ts';
+import type { TemplateRow } from '../store/rows.ts';
+
+/** A request to run again: everything but `createdAtMs`, which each run sets. */
+export type TemplateRequest = Omit<ExportRequest, 'createdAtMs'>;
+
+export interface ExportTemplate extends TemplateRow {
+  request: TemplateRequest;
+  /** Built-in presets cannot be edited or deleted. */
+  isBuiltIn?: boolean;
+  description?: string;
+}
+
+export const TEMPLATE_FILE_SCHEMA = 'takeaway-template';
+export const TEMPLATE_FILE_VERSION = 1;
+
+const ALL_KINDS: RecordKind[] = [...RECORD_KINDS];
+
+/** The built-in target presets. */
+export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
+  {
+    id: 'builtin:everything', name: 'Everything — disaster recovery', isBuiltIn: true,
+    description: 'Every record in lossless open formats: JSON for all, FIT and original device files for activities, CSV tables.',
+    request: {
+      filter: { kinds: ALL_KINDS },
+      formats: { activity: ['json', 'fit', 'original', 'csv'], steps: ['json', 'csv'], weight: ['json', 'csv'], sleep: ['json', 'csv'], record: ['json', 'csv'] },
+      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true }, gpx: { dialect: 'garmin-tpx-v2' } },
+    },
+  },
+  {
+    id: 'builtin:training-platform', name: 'For another training platform (FIT + original files)', isBuiltIn: true,
+    description: 'Activities as FIT plus the original device files, the form training platforms import.',
+    request: { filter: { kinds: ['activity'] }, formats: { activity: ['fit', 'original'] }, options: DEFAULT_EXPORT_OPTIONS },
+  },
+  {
+    id: 'builtin:gpx-mapping', name: 'GPX for mapping tools', isBuiltIn: true,
+    description: 'Activities as plain GPX 1.1 tracks, which every mapping tool reads.',
+    request: { filter: { kinds: ['activity'] }, formats: { activity: ['gpx'] }, options: { ...DEFAULT_EXPORT_OPTIONS, gpx: { dialect: 'plain' } } },
+  },
+  {
+    id: 'builtin:health-spreadsheet', name: 'Health metrics spreadsheet', isBuiltIn: true,
+    description: 'Steps, weight and sleep as an Excel workbook and CSV with a BOM for spreadsheet apps.',
+    request: {
+      filter: { kinds: ['steps', 'weight', 'sleep'] },
+      formats: { steps: ['xlsx', 'csv'], weight: ['xlsx', 'csv'], sleep: ['xlsx', 'csv'] },
+      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, bom: true } },
+    },
+  },
+];
+
+function table(db: TakeawayDb): Table<ExportTemplate, string> {
+  return db.table<ExportTemplate, string>('templates');
+}
+
+/** Saves a template from a wizard request (its `createdAtMs` is dropped). Validates first. */
+export async function saveTemplate(db: TakeawayDb, id: string, name: string, request: ExportRequest | TemplateRequest): Promise<ExportTemplate> {
+  if (id.startsWith('builtin:')) throw new ExportError('INVALID_REQUEST', `template id "${id}" is reserved for built-in presets`);
+  const { createdAtMs: _dropped, ...rest } = request as ExportRequest;
+  const template: ExportTemplate = { id, name: name.trim(), request: rest };
+  validateTemplate(template);
+  await table(db).put(template);
+  return template;
+}
+
+/** Built-in presets first, then saved templates by name. */
+export async function listTemplates(db: TakeawayDb): Promise<ExportTemplate[]> {
+  const saved = await table(db).orderBy('name').toArray();
+  return [...BUILT_IN_TEMPLATES, ...saved];
+}
+
+/** A template by id (built-in or saved). */
+export async function getTemplate(db: TakeawayDb, id: string): Promise<ExportTemplate | undefined> {
+  return BUILT_IN_TEMPLATES.find((t) => t.id === id) ?? table(db).get(id);
+}
+
+export async function deleteTemplate(db: TakeawayDb, id: string): Promise<void> {
+  if (id.startsWith('builtin:')) throw new ExportError('INVALID_REQUEST', `the built-in template "${id}" cannot be deleted`);
+  await table(db).delete(id);
+}
+
+/** The request of one run of a template, made at `createdAtMs`. */
+export function requestFromTemplate(template: ExportTemplate, createdAtMs: number): ExportRequest {
+  return { ...structuredClone(template.request), createdAtMs };
+}
+
+/** The shareable JSON file of a template (pretty, versioned, no ids of this device). */
+export function templateToJson(template: ExportTemplate): string {
+  return `${JSON.stringify({ schema: TEMPLATE_FILE_SCHEMA, version: TEMPLATE_FILE_VERSION, name: template.name, description: template.description, request: template.request }, null, 2)}\n`;
+}
+
+/** Reads a template file; throws `INVALID_INPUT` naming the first problem. `id` is the id to store it under. */
+export function templateFromJson(text: string, id: string): ExportTemplate {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ExportError('INVALID_INPUT', `the template file is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (value?.schema !== TEMPLATE_FILE_SCHEMA) throw new ExportError('INVALID_INPUT', `not a Takeaway template file (schema is ${JSON.stringify(value?.schema)}, expected "${TEMPLATE_FILE_SCHEMA}")`);
+  if (value.version !== TEMPLATE_FILE_VERSION) throw new ExportError('INVALID_INPUT', `template file version ${JSON.stringify(value.version)} is not supported (this app reads version ${TEMPLATE_FILE_VERSION})`);
+  const request = value.request as TemplateRequest;
+  const template: ExportTemplate = {
+    id, name: String(value.name ?? ''), request: { ...request, options: { ...DEFAULT_EXPORT_OPTIONS, ...request?.options } },
+    ...(typeof value.description === 'string' ? { description: value.description } : {}),
+  };
+  try {
+    validateTemplate(template);
+  } catch (error) {
+    throw new ExportError('INVALID_INPUT', `the template file is not valid: ${(error as Error).message}`, { cause: error });
+  }
+  return template;
+}
+
+/** Throws `INVALID_REQUEST` for an empty name, unknown kinds or formats, or a format that cannot write its kind. */
+export function validateTemplate(template: ExportTemplate): void {
+  const fail = (message: string): never => { throw new ExportError('INVALID_REQUEST', message); };
+  if (!template.name) fail('a template needs a name');
+  if (template.name.length > 200) fail('a template name is at most 200 characters');
+  const { filter, formats, options } = template.request ?? ({} as TemplateRequest);
+  if (!filter || !Array.isArray(filter.kinds) || filter.kinds.length === 0) fail('the template selects no record kinds');
+  for (const kind of filter.kinds) if (!RECORD_KINDS.includes(kind)) fail(`unknown record kind "${kind}"`);
+  if (!formats || typeof formats !== 'object') fail('the template has no formats');
+  for (const kind of filter.kinds) {
+    const ids = formats[kind];
+    if (!Array.isArray(ids) || ids.length === 0) fail(`no format chosen for ${kind}`);
+    for (const id of ids as FormatId[]) {
+      if (!(id in FORMAT_META)) fail(`unknown format "${id}"`);
+      if (!FORMAT_META[id].kinds.includes(kind)) fail(`format "${id}" cannot write ${kind} records`);
+    }
+  }
+  if (!Number.isInteger(options?.compressionLevel) || options.compressionLevel < 0 || options.compressionLevel > 9) fail(`compression level ${options?.compressionLevel} is not 0–9`);
+  if (!['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'].includes(options.gpx?.dialect)) fail(`GPX dialect "${options.gpx?.dialect}" is unknown`);
+}
