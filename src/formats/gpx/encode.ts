@@ -1,4 +1,9 @@
 // GPX 1.1 encoder: one file per activity, one <trkseg> per pause-separated part, streamed in ~16K pieces.
+//
+// Speed (1M samples, every channel, tpx v1, 311 bytes/sample; CPU time on the shared 2-core dev box, track
+// built before timing, /tmp driver like xml-bench.ts): string per sample + TextEncoder ~300–350k samples/s
+// (~100 MB/s); bytes written straight into a BytePieceWriter ~1.15–1.35M samples/s (~355–420 MB/s).
+// zlib level 6 on the same text runs ~120 MB/s (~385k samples/s), so deflate, not encoding, dominates.
 
 import type { Activity, Channel, TrackChunk } from '../../model/records.ts';
 import type { ExportOptions, GpxDialect } from '../../model/request.ts';
