@@ -73,11 +73,10 @@ export class MemoryRecordSource implements RecordSource {
     return this.originals.get(activity.id);
   }
 
-  /** Counts records of `kind` matching the filter's range, tags, categories and record types (conditions and text ignored, as in the store). */
+  /** Counts records of `kind` matching the whole filter, as the store does. */
   async count(kind: RecordKind, filter: RecordFilter): Promise<number> {
-    const indexable: RecordFilter = { ...filter, conditions: undefined, text: undefined };
     let count = 0;
-    for (const record of this.byKind.get(kind) ?? []) if (matchesFilter(record, indexable)) count++;
+    for (const record of this.byKind.get(kind) ?? []) if (matchesFilter(record, filter)) count++;
     return count;
   }
 }

@@ -9,7 +9,7 @@ export interface RecordSource {
   records<K extends RecordKind>(kind: K, filter: RecordFilter, batchSize?: number): AsyncIterable<RecordOfKind<K>[]>;
   /** The track of one activity, chunk by chunk in order. */
   track(activity: Activity): AsyncIterable<TrackChunk>;
-  /** How many records of a kind match the range/tags/categories part of the filter (without loading them). */
+  /** How many records of a kind match the filter; stores answer from their indexes where the filter allows. */
   count(kind: RecordKind, filter: RecordFilter): Promise<number>;
   /** Original bytes of an imported device file, when the store kept them. */
   original?(activity: Activity): Promise<{ name: string; bytes: Uint8Array } | undefined>;

@@ -121,7 +121,7 @@ export async function queryRecords<K extends RecordKind>(
 /**
  * How many records of `kind` match `filter`. Without conditions or text it reads index keys only: a plain
  * index count for a range alone, else the intersection of primary keys from the time, tag, category and
- * record-type indexes. With conditions or text it iterates the range and applies `matchesFilter`.
+ * record-type indexes. With conditions, text or `updatedSinceMs` it iterates the range and applies `matchesFilter`.
  */
 export async function countRecords(db: TakeawayDb, kind: RecordKind, filter: RecordFilter): Promise<number> {
   if (!filter.kinds.includes(kind)) return 0;
@@ -129,7 +129,7 @@ export async function countRecords(db: TakeawayDb, kind: RecordKind, filter: Rec
   const table = tableOf(db, kind);
   const [lower, upper] = rangeBounds(kind, filter.range);
   const inRange = () => table.where(layout.timeIndex).between(lower, upper, true, false);
-  if (filter.conditions?.length || filter.text) {
+  if (filter.conditions?.length || filter.text || filter.updatedSinceMs !== undefined) {
     return inRange().filter((record) => matchesFilter(record, filter)).count();
   }
   const tags = filter.tags?.length ? filter.tags : undefined;
