@@ -6,7 +6,7 @@ import { ExportScreen } from './screens/ExportScreen.tsx';
 import { JobScreen } from './screens/JobScreen.tsx';
 import { HistoryScreen } from './screens/HistoryScreen.tsx';
 import { onDemoProgress } from './demo-data.ts';
-import { useLiveJobs } from './jobs.ts';
+import { useRunningJobCount } from './jobs.ts';
 import { defaultSaveMethod } from './services.ts';
 import type { DemoLoadProgress } from '../workers/api.ts';
 import { requestNotificationPermission } from '../platform/notify.ts';
@@ -27,7 +27,7 @@ function routeOf(hash: string): Route {
 export function App({ update }: { update?: () => void }) {
   const [route, setRoute] = useState<Route>(() => routeOf(location.hash));
   const [demo, setDemo] = useState<DemoLoadProgress>();
-  const running = useLiveJobs().filter((j) => j.status === 'PROCESSING').length;
+  const running = useRunningJobCount();
 
   useEffect(() => {
     const onHash = () => setRoute(routeOf(location.hash));

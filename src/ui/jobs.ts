@@ -37,6 +37,31 @@ function update(id: string, patch: Partial<LiveJob>): void {
   for (const listener of listeners) listener();
 }
 
+// Progress is applied at most once a frame: a burst of messages costs one render, not one each.
+const pendingProgress = new Map<string, ExportProgress>();
+let frameRequested = false;
+
+function applyPendingProgress(): void {
+  frameRequested = false;
+  if (pendingProgress.size === 0) return;
+  const pending = new Map(pendingProgress);
+  pendingProgress.clear();
+  jobs = jobs.map((job) => {
+    const progress = pending.get(job.id);
+    return progress && job.status === 'PROCESSING' ? { ...job, progress } : job;
+  });
+  for (const listener of listeners) listener();
+}
+
+function queueProgress(id: string, progress: ExportProgress): void {
+  pendingProgress.set(id, progress);
+  if (frameRequested) return;
+  frameRequested = true;
+  // A hidden page gets no frames; nothing needs drawing then, but the state should still move on.
+  if (document.visibilityState === 'hidden') setTimeout(applyPendingProgress, 250);
+  else requestAnimationFrame(applyPendingProgress);
+}
+
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -45,6 +70,11 @@ function subscribe(listener: () => void): () => void {
 /** All jobs of this page, newest first. */
 export function useLiveJobs(): LiveJob[] {
   return useSyncExternalStore(subscribe, () => jobs);
+}
+
+/** How many jobs of this page are running; re-renders only when that number changes (not on progress). */
+export function useRunningJobCount(): number {
+  return useSyncExternalStore(subscribe, () => jobs.reduce((n, job) => n + (job.status === 'PROCESSING' ? 1 : 0), 0));
 }
 
 export function liveJobs(): LiveJob[] {
@@ -79,10 +109,12 @@ async function follow(job: LiveJob, request: ExportRequest, target: WorkerSaveTa
   try {
     const outcome = await bridge.runExport(
       { jobId: job.id, request, target, fileName: job.fileName },
-      (progress) => update(job.id, { progress }),
+      (progress) => queueProgress(job.id, progress),
       signal,
     );
-    update(job.id, { status: 'DONE', saved: outcome.saved, bytesWritten: outcome.bytesWritten });
+    const last = pendingProgress.get(job.id);
+    pendingProgress.delete(job.id);
+    update(job.id, { status: 'DONE', saved: outcome.saved, bytesWritten: outcome.bytesWritten, ...(last ? { progress: last } : {}) });
     job.method.deliver(outcome.saved);
     await notifyExportFinished('Your export is ready', `${job.fileName}, ${formatBytes(outcome.bytesWritten)}`).catch(() => false);
   } catch (error) {

@@ -10,6 +10,7 @@ import type { TakeawayDb } from '../store/db.ts';
 import { openSink } from '../platform/worker-sinks.ts';
 import type { HistoryRow, JobRow, JobStatus, RunOutcome, StartExport } from './api.ts';
 import type { JobQueue } from './job-queue.ts';
+import { throttleProgress } from './throttle-progress.ts';
 
 /** Web Lock held while a job runs, so another page can tell a live job from one whose page closed. */
 export function jobLockName(jobId: string): string {
@@ -27,11 +28,13 @@ export async function runExportJob(
     id: job.jobId, status: 'QUEUED', createdAtMs: job.request.createdAtMs, fileName: job.fileName, target: job.target.kind, request: job.request,
   };
   await db.exportJobs.put(jobRow);
+  const toPage = throttleProgress(onProgress);
   try {
     const outcome = await queue.run(job.jobId, (signal) => withJobLock(job.jobId, async () => {
       await db.exportJobs.update(job.jobId, { status: 'PROCESSING' });
       const opened = await openSink(job.target, job.jobId, job.fileName);
-      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress });
+      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage });
+      toPage.flush();
       const saved = await opened.finish();
       const files = result.manifest.files.filter((f) => f.format !== 'readme').length;
       const records = Object.values(result.manifest.counts.records).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -43,6 +46,7 @@ export async function runExportJob(
     });
     return outcome;
   } catch (error) {
+    toPage.cancel();
     if (isAbortError(error)) {
       await finishJob(db, jobRow, 'CANCELLED', {});
     } else {

@@ -1,11 +1,13 @@
 // Job: live progress of the exports started in this page, with Cancel, and what to do once one ends.
 
+import { memo } from 'react';
 import { cancelJob, useLiveJobs, type LiveJob } from '../jobs.ts';
 import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { downloadFile } from '../../platform/save.ts';
 import { ShareButton } from '../components/ShareButton.tsx';
 
-function JobCard({ job }: { job: LiveJob }) {
+// Memoised: a progress update re-renders only the card of the job that moved.
+const JobCard = memo(function JobCard({ job }: { job: LiveJob }) {
   const p = job.progress;
   const percent = job.status === 'DONE' ? 100 : Math.floor((p?.fraction ?? 0) * 100);
   return (
@@ -35,7 +37,7 @@ function JobCard({ job }: { job: LiveJob }) {
       )}
     </article>
   );
-}
+});
 
 function statusText(job: LiveJob): string {
   switch (job.status) {
