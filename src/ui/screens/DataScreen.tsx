@@ -8,6 +8,9 @@ import type { StoreSummary, DemoLoadProgress } from '../../workers/api.ts';
 import { bridge, readDb } from '../services.ts';
 import { formatCount, formatDate, formatDateTime } from '../format.ts';
 import { loadDemo, type DemoSize } from '../demo-data.ts';
+import { SyncPanel } from '../components/SyncPanel.tsx';
+import { QuarantineList } from '../components/QuarantineList.tsx';
+import { DeleteEverythingButton } from '../components/DeleteEverythingButton.tsx';
 
 export const KIND_LABELS: Record<RecordKind, string> = {
   activity: 'Activities',
@@ -120,6 +123,9 @@ export function DataScreen({ loading }: { loading?: DemoLoadProgress }) {
       <p role="status" aria-live="polite" className="status">
         {busy ?? (loading ? `Loading demo data… ${formatCount(loading.recordsWritten)} of ${formatCount(loading.recordsTotal)} records` : message ?? '')}
       </p>
+      <SyncPanel />
+      <QuarantineList />
+      <DeleteEverythingButton />
     </section>
   );
 }
