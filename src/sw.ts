@@ -28,7 +28,9 @@ const sw = self as unknown as SwScope;
 /** Where a click on an export notification leads. */
 const HISTORY_URL = '/#/history';
 
-void sw.skipWaiting();
+// No skipWaiting() here: the first install activates at once anyway (there is no older worker), and an
+// update waits until the page's "a new version is ready — reload" prompt sends SKIP_WAITING. Calling it
+// unconditionally would swap the code under a running export and made the prompt unreachable.
 clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);

@@ -74,6 +74,19 @@ export interface DemoLoadProgress {
   recordsTotal: number;
 }
 
+/** What importing one file did. */
+export interface ImportFileResult {
+  file: string;
+  activities: number;
+  records: number;
+  /** Activities already stored (same start, sport and duration), left out. */
+  skippedDuplicates: number;
+  /** Steps or weight days a better source already has. */
+  supersededRecords: number;
+  /** Why the file, or members of it, could not be read. */
+  errors: string[];
+}
+
 export type StoreSummary = Record<RecordKind, KindCount>;
 
 /** Files from an export the share sheet may accept (PDF, CSV), extracted into the workspace. */
@@ -102,10 +115,17 @@ export interface ExportWorkerApi {
   recoverInterrupted(): Promise<string[]>;
   /** Writes the demo dataset into the database (bulk, tracks as chunk rows). */
   loadDemo(options: Partial<DemoOptions>, onProgress?: (progress: DemoLoadProgress) => void): Promise<StoreSummary>;
+  /** Imports device files (.fit .gpx .tcx .zip, our own CSV) into the store, one result per file. */
+  importFiles(files: File[], onResult?: (result: ImportFileResult) => void): Promise<ImportFileResult[]>;
   /** Empties the database and the export workspace. */
   clearAll(): Promise<void>;
   /** Counts per kind with first and last time. */
   summary(): Promise<StoreSummary>;
   /** Formats this build can write (the registry grows as formats land). */
   formats(): Promise<FormatId[]>;
+  /**
+   * Whether zip.js deflates in web workers of its own (a second core) instead of inline in this worker.
+   * Off by default: two exports already fill both cores of a phone. The bench measures both.
+   */
+  setZipWorkers(useWebWorkers: boolean): Promise<void>;
 }

@@ -23,6 +23,7 @@ export async function runExportJob(
   queue: JobQueue,
   job: StartExport,
   onProgress: (progress: ExportProgress) => void,
+  engine: { useWebWorkers?: boolean } = {},
 ): Promise<RunOutcome> {
   const jobRow: JobRow = {
     id: job.jobId, status: 'QUEUED', createdAtMs: job.request.createdAtMs, fileName: job.fileName, target: job.target.kind, request: job.request,
@@ -33,7 +34,7 @@ export async function runExportJob(
     const outcome = await queue.run(job.jobId, (signal) => withJobLock(job.jobId, async () => {
       await db.exportJobs.update(job.jobId, { status: 'PROCESSING' });
       const opened = await openSink(job.target, job.jobId, job.fileName);
-      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage });
+      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers });
       toPage.flush();
       const saved = await opened.finish();
       const files = result.manifest.files.filter((f) => f.format !== 'readme').length;

@@ -13,6 +13,7 @@ import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
 import { previewCsv } from './csv-preview.ts';
 import { loadDemoData } from './demo-loader.ts';
+import { importDroppedFiles } from './file-import.ts';
 import { markInterruptedJobs, runExportJob } from './export-jobs.ts';
 import { JobQueue } from './job-queue.ts';
 import { clearWorkspace, deleteKept, extractShareable, keptZip, verifyKept } from './kept-exports.ts';
@@ -23,11 +24,12 @@ configure({ useWebWorkers: false });
 const db = new TakeawayDb();
 const source = new DexieRecordSource(db);
 const queue = new JobQueue();
+let zipWorkers = false;
 
 const api: ExportWorkerApi = {
   plan: (request) => planExport(request, source, FORMAT_REGISTRY),
   previewCsv: (request, rows) => previewCsv(request, source, rows),
-  runExport: (job, onProgress) => runExportJob(db, source, queue, job, onProgress),
+  runExport: (job, onProgress) => runExportJob(db, source, queue, job, onProgress, { useWebWorkers: zipWorkers }),
   cancel: async (jobId) => queue.cancel(jobId),
   verify: (id) => verifyKept(db, id),
   savedZip: (id) => keptZip(db, id),
@@ -43,12 +45,14 @@ const api: ExportWorkerApi = {
     await loadDemoData(db, options, onProgress);
     return storeCounts(db);
   },
+  importFiles: (files, onResult) => importDroppedFiles(db, files, onResult),
   async clearAll() {
     await clearAll(db);
     await clearWorkspace();
   },
   summary: () => storeCounts(db),
   formats: async () => Object.keys(FORMAT_REGISTRY) as FormatId[],
+  setZipWorkers: async (useWebWorkers) => { zipWorkers = useWebWorkers; },
 };
 
 expose(api);

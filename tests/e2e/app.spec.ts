@@ -4,12 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { SCREENSHOTS, chooseYearExport, loadSmallDemo, openApp, readOpfs, stubSavePicker, stubShare } from './helpers.ts';
-
-async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-}
+import { SCREENSHOTS, chooseYearExport, loadSmallDemo, openApp, readOpfs, stubSavePicker, stubShare, waitForServiceWorker } from './helpers.ts';
 
 test('the first visit loads the demo data and the Data screen counts it', async ({ page }) => {
   test.setTimeout(180_000);

@@ -118,3 +118,27 @@ export function walk(dir: string, prefix = ''): string[] {
 export function validate(command: string, args: string[]): string {
   return execFileSync(command, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** Waits until the service worker is active and controls the page. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+}
+
+/** Waits, in the page, for the newest job of this page to end; returns its status (no DOM polling). */
+export async function waitForNewestJob(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const hooks = (window as unknown as { takeaway: { liveJobs(): { id: string }[]; waitForJob(id: string): Promise<{ status: string }> } }).takeaway;
+    return (await hooks.waitForJob(hooks.liveJobs()[0].id)).status;
+  });
+}
+
+/** Sets the activity formats in the wizard (the Export screen must be open). */
+export async function chooseActivityFormats(page: Page, wanted: string[]): Promise<void> {
+  const group = page.getByRole('group', { name: 'Formats for Activities' });
+  for (const box of await group.getByRole('checkbox').all()) {
+    if (await box.isDisabled()) continue;
+    const label = (await box.evaluate((el) => el.parentElement?.textContent ?? '')).trim();
+    await box.setChecked(wanted.includes(label));
+  }
+}

@@ -1,0 +1,186 @@
+// The 1M-sample export in a real Chromium worker into OPFS (`npm run bench -- --browser`; needs `vite build`).
+// Starts `vite preview`, loads 100 activities × 10,000 samples into IndexedDB through the worker's demo
+// loader (timed on its own), then runs FIT+GPX+TCX+CSV (with a samples CSV per activity) into OPFS twice:
+// zip.js deflating inline in the export worker, and zip.js with web workers of its own. Prints a markdown
+// table on stdout (bench/run.ts copies it into BENCHMARKS.md); progress goes to stderr.
+//
+// Memory: the resident set of the renderer process (page + export worker + zip.js workers), sampled every
+// 100 ms from /proc, above its idle value after the load and a forced GC. measureUserAgentSpecificMemory
+// needs a cross-origin-isolated page (COOP/COEP), which `vite preview` does not serve, so it is not used;
+// CDP Performance.getMetrics gives the page's own JS heap, reported beside it.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: {
+  port: { type: 'string', default: '4175' },
+  activities: { type: 'string', default: '100' },
+  samples: { type: 'string', default: '10000' },
+  'node-seconds': { type: 'string' },
+} });
+const port = Number(values.port);
+const baseUrl = `http://127.0.0.1:${port}`;
+const activityCount = Number(values.activities);
+const samplesPerActivity = Number(values.samples);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface RunFigures {
+  label: string;
+  seconds: number;
+  samples: number;
+  zipBytes: number;
+  rssPeakAboveIdleBytes: number;
+  pageHeapPeakAboveIdleBytes: number;
+}
+
+async function startPreview(): Promise<ChildProcess> {
+  if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
+  const server = spawn(resolve(root, 'node_modules/.bin/vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i += 1) {
+    if (await fetch(baseUrl).then((r) => r.ok, () => false)) return server;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error(`vite preview did not answer on ${baseUrl}`);
+}
+
+/** Resident set size of a process, bytes (Linux /proc). */
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+async function rendererPids(browser: Browser): Promise<number[]> {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo') as { processInfo: { type: string; id: number }[] };
+  await session.detach();
+  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/** The renderer that hosts the page: the one whose RSS is largest after the demo load (the page and its worker). */
+function largest(pids: number[]): number {
+  return pids.map((pid) => ({ pid, rss: rssBytes(pid) })).sort((a, b) => b.rss - a.rss)[0].pid;
+}
+
+async function pageHeapBytes(page: Page): Promise<number> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Performance.enable');
+  const { metrics } = await session.send('Performance.getMetrics');
+  await session.detach();
+  return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+}
+
+async function collectGarbage(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('HeapProfiler.collectGarbage');
+  await session.detach();
+}
+
+type Hooks = {
+  ready: Promise<unknown>;
+  loadDemo(options: object): Promise<unknown>;
+  bridge: {
+    setZipWorkers(on: boolean): Promise<void>;
+    runExport(job: object, onProgress: () => void): Promise<{ bytesWritten: number; records: number }>;
+    deleteExport(id: string): Promise<void>;
+  };
+};
+
+async function runOnce(page: Page, pid: number, label: string, useWebWorkers: boolean): Promise<RunFigures> {
+  await collectGarbage(page);
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRss = rssBytes(pid);
+  const idleHeap = await pageHeapBytes(page);
+  let peakRss = idleRss;
+  let peakHeap = idleHeap;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, rssBytes(pid));
+    void pageHeapBytes(page).then((h) => { peakHeap = Math.max(peakHeap, h); }, () => undefined);
+  }, 100);
+  const result = await page.evaluate(async (zipWorkers) => {
+    const hooks = (window as unknown as { takeaway: Hooks }).takeaway;
+    await hooks.bridge.setZipWorkers(zipWorkers);
+    const jobId = crypto.randomUUID();
+    const request = {
+      createdAtMs: Date.UTC(2026, 10, 24, 12, 0, 0),
+      filter: { kinds: ['activity'] },
+      formats: { activity: ['fit', 'gpx', 'tcx', 'csv'] },
+      options: { compressionLevel: 6, csv: { bom: false, formulaSafe: true, samples: true, maxRowsPerFile: 100_000 }, gpx: { dialect: 'garmin-tpx-v1' } },
+    };
+    const startMs = performance.now();
+    const outcome = await hooks.bridge.runExport({ jobId, request, target: { kind: 'opfs' }, fileName: `bench-${jobId}.zip` }, () => undefined);
+    const seconds = (performance.now() - startMs) / 1000;
+    await hooks.bridge.deleteExport(jobId);
+    return { seconds, zipBytes: outcome.bytesWritten };
+  }, useWebWorkers);
+  clearInterval(timer);
+  peakRss = Math.max(peakRss, rssBytes(pid));
+  return {
+    label, seconds: result.seconds, samples: activityCount * samplesPerActivity, zipBytes: result.zipBytes,
+    rssPeakAboveIdleBytes: peakRss - idleRss, pageHeapPeakAboveIdleBytes: Math.max(0, peakHeap - idleHeap),
+  };
+}
+
+/** The Node time of the same export: `--node-seconds`, else the 1,000,000-sample row of BENCHMARKS.md. */
+function nodeSeconds(samples: number): number | undefined {
+  if (values['node-seconds']) return Number(values['node-seconds']);
+  const path = resolve(root, 'BENCHMARKS.md');
+  if (!existsSync(path)) return undefined;
+  const wanted = samples.toLocaleString('en-US');
+  const section = readFileSync(path, 'utf8').split('## Export:')[1] ?? '';
+  const row = section.split('\n').find((line) => line.startsWith(`| ${wanted} |`));
+  const time = row?.split('|')[3]?.trim();
+  return time?.endsWith(' s') ? Number(time.slice(0, -2)) : undefined;
+}
+
+const server = await startPreview();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`${baseUrl}/?demo=none#/data`);
+  await page.waitForFunction(() => 'takeaway' in window);
+  await page.evaluate(() => (window as unknown as { takeaway: Hooks }).takeaway.ready);
+  log(`loading ${activityCount} × ${samplesPerActivity} samples into IndexedDB…`);
+  const loadS = await page.evaluate(async ([activityCount, samplesPerActivity]) => {
+    const startMs = performance.now();
+    await (window as unknown as { takeaway: Hooks }).takeaway.loadDemo({ seed: 7, days: 365, activityCount, samplesPerActivity, includeHealth: true, genericCount: 300 });
+    return (performance.now() - startMs) / 1000;
+  }, [activityCount, samplesPerActivity]);
+  const pid = largest(await rendererPids(browser));
+  const runs: RunFigures[] = [];
+  for (const [label, workers] of [['zip.js inline in the export worker', false], ['zip.js with its own web workers', true]] as const) {
+    log(`export: ${label}…`);
+    runs.push(await runOnce(page, pid, label, workers));
+  }
+  const samples = activityCount * samplesPerActivity;
+  const node = nodeSeconds(samples);
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const lines = [
+    `Chromium ${browser.version()} (headless, 2 shared cores), built app served by \`vite preview\`. Demo load of ${samples.toLocaleString('en-US')} samples `
+      + `(${activityCount} activities × ${samplesPerActivity.toLocaleString('en-US')}) into IndexedDB through the worker: ${loadS.toFixed(1)} s.`,
+    '',
+    '| zip compression | samples | time | samples/s | zip MB | renderer RSS peak above idle | page JS heap peak above idle | browser / Node |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...runs.map((r) => `| ${r.label} | ${r.samples.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.samples / r.seconds).toLocaleString('en-US')} | ${mb(r.zipBytes)} | `
+      + `${mb(r.rssPeakAboveIdleBytes)} MB | ${mb(r.pageHeapPeakAboveIdleBytes)} MB | ${node ? `${(r.seconds / node).toFixed(2)}×` : '—'} |`),
+    '',
+    node
+      ? `Node figure of the same export: ${node.toFixed(1)} s (target browser ≤ 1.5× Node).`
+      : `No Node figure for ${samples.toLocaleString('en-US')} samples in BENCHMARKS.md (run the full \`npm run bench\`), so no ratio.`,
+    'Memory is the renderer process resident set (page, export worker and zip.js workers) from /proc, sampled every 100 ms, above its value at idle after the load and a forced GC; '
+      + 'the page heap is CDP Performance.getMetrics JSHeapUsedSize. measureUserAgentSpecificMemory needs COOP/COEP headers that `vite preview` does not send.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await browser.close();
+  server.kill();
+}
