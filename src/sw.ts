@@ -4,6 +4,7 @@
 import { clientsClaim } from 'workbox-core';
 import { createHandlerBoundToURL, precacheAndRoute, cleanupOutdatedCaches } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { SHARED_FILES_CACHE, SHARED_NAME_HEADER, SHARE_TARGET_PATH } from './platform/shared-files.ts';
 
 declare global {
   interface Window {
@@ -35,6 +36,21 @@ clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+// The manifest's share_target posts the shared files here: they are stashed in a Cache (disk-backed, so
+// big zips are fine) and the app opens with ?import=shared, where the page takes and imports them.
+registerRoute(({ url, request }) => request.method === 'POST' && url.pathname === SHARE_TARGET_PATH, async ({ request }) => {
+  const form = await request.formData();
+  const cache = await caches.open(SHARED_FILES_CACHE);
+  let index = 0;
+  for (const value of form.getAll('files')) {
+    if (typeof value === 'string') continue;
+    index += 1;
+    const headers = { 'content-type': value.type || 'application/octet-stream', [SHARED_NAME_HEADER]: encodeURIComponent(value.name) };
+    await cache.put(`/__shared/${Date.now()}-${index}`, new Response(value, { headers }));
+  }
+  return Response.redirect('/?import=shared#/data', 303);
+}, 'POST');
 
 sw.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void sw.skipWaiting();

@@ -29,8 +29,10 @@ export async function loadDemo(size: DemoSize | Partial<typeof DEMO_SMALL_OPTION
  * to count. `?demo=none|small|year` overrides it (the tests ask for none or small); clearing turns it off.
  */
 export async function autoLoadDemo(): Promise<void> {
-  const asked = new URLSearchParams(location.search).get('demo');
-  if (asked === 'none' || localStorage.getItem('takeaway.cleared') === '1') return;
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('demo');
+  // A visit that brings files to import is about those files, not the demo.
+  if (asked === 'none' || params.has('import') || localStorage.getItem('takeaway.cleared') === '1') return;
   const summary = await bridge.summary();
   if (Object.values(summary).some((c) => c.count > 0)) return;
   await loadDemo(asked === 'small' ? 'small' : 'year');

@@ -9,6 +9,8 @@ import { bridge, defaultSaveMethod, readDb, support } from './services.ts';
 import { autoLoadDemo, loadDemo } from './demo-data.ts';
 import { liveJobs, startExport, waitForJob, cancelJob } from './jobs.ts';
 import { storeCounts } from '../store/queries.ts';
+import { onLaunchFiles, takeSharedFiles } from '../platform/shared-files.ts';
+import { importFiles } from './imports.ts';
 import { opfsSaveMethod, downloadSaveMethod, pickerSaveMethod } from '../platform/save.ts';
 import './styles.css';
 
@@ -32,7 +34,7 @@ registerServiceWorker((reload) => {
 const hooks = {
   bridge, support, readDb, defaultSaveMethod,
   saveMethods: { picker: pickerSaveMethod, opfs: opfsSaveMethod, download: downloadSaveMethod },
-  loadDemo, storeCounts: () => storeCounts(readDb), liveJobs, startExport, waitForJob, cancelJob,
+  loadDemo, importFiles, storeCounts: () => storeCounts(readDb), liveJobs, startExport, waitForJob, cancelJob,
   ready: Promise.resolve() as Promise<unknown>,
 };
 (window as unknown as { takeaway: typeof hooks }).takeaway = hooks;
@@ -40,6 +42,17 @@ const hooks = {
 hooks.ready = (async () => {
   await bridge.recoverInterrupted().catch((error: unknown) => console.warn('recovering interrupted jobs failed', error));
   await autoLoadDemo().catch((error: unknown) => console.warn('loading demo data failed', error));
+  // Files shared to the installed app arrive through the service worker's share-target route.
+  if (new URLSearchParams(location.search).get('import') === 'shared') {
+    const files = await takeSharedFiles().catch(() => [] as File[]);
+    history.replaceState(null, '', '/#/data');
+    if (files.length) await importFiles(files, 'shared');
+  }
 })();
+
+onLaunchFiles((files) => {
+  location.hash = '#/data';
+  void importFiles(files, 'opened');
+});
 
 createRoot(document.getElementById('root')!).render(<StrictMode><Root /></StrictMode>);

@@ -8,6 +8,7 @@ import type { StoreSummary, DemoLoadProgress } from '../../workers/api.ts';
 import { bridge, readDb } from '../services.ts';
 import { formatCount, formatDate, formatDateTime } from '../format.ts';
 import { loadDemo, type DemoSize } from '../demo-data.ts';
+import { ImportPanel } from '../components/ImportPanel.tsx';
 import { SyncPanel } from '../components/SyncPanel.tsx';
 import { QuarantineList } from '../components/QuarantineList.tsx';
 import { DeleteEverythingButton } from '../components/DeleteEverythingButton.tsx';
@@ -99,6 +100,7 @@ export function DataScreen({ loading }: { loading?: DemoLoadProgress }) {
         {total === 0 ? 'No data yet: load the demo data to try Takeaway. ' : ''}
         Last sync: {lastSyncMs ? formatDateTime(lastSyncMs) : 'never'}.
       </p>
+      <ImportPanel />
       <div className="actions">
         <div className="field-inline">
           <label htmlFor="demo-size">Demo size</label>

@@ -1,0 +1,49 @@
+// Imports files the person dropped, picked, shared or opened with the app: each file on its own through
+// the importers and importIntoStore, so every file gets its own result line and one bad file stops nothing.
+
+import { importFiles, type ImportFile } from '../import/index.ts';
+import { importIntoStore } from '../import/store-import.ts';
+import type { TakeawayDb } from '../store/db.ts';
+import type { ImportFileResult } from './api.ts';
+
+/** Reads a Blob as a stream of chunks, so a big zip is never held whole. */
+function chunksOf(file: Blob): () => AsyncIterable<Uint8Array> {
+  return async function* read() {
+    const reader = file.stream().getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  };
+}
+
+/** Imports the files one by one into the store; `onResult` hears about each as it ends. */
+export async function importDroppedFiles(db: TakeawayDb, files: readonly File[], onResult?: (result: ImportFileResult) => void): Promise<ImportFileResult[]> {
+  const results: ImportFileResult[] = [];
+  for (const file of files) {
+    const input: ImportFile = { name: file.name, bytes: chunksOf(file) };
+    let result: ImportFileResult;
+    try {
+      const stored = await importIntoStore(db, importFiles([input]));
+      result = {
+        file: file.name, activities: stored.activities, records: stored.records,
+        skippedDuplicates: stored.skippedDuplicates, supersededRecords: stored.supersededRecords,
+        errors: stored.errors.map((e) => (e.file === file.name ? e.message : `${e.file}: ${e.message}`)),
+      };
+    } catch (error) {
+      result = { file: file.name, activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [error instanceof Error ? error.message : String(error)] };
+    }
+    results.push(result);
+    try {
+      onResult?.(result);
+    } catch {
+      // Progress is best effort.
+    }
+  }
+  return results;
+}
