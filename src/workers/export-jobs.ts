@@ -34,7 +34,7 @@ export async function runExportJob(
     const outcome = await queue.run(job.jobId, (signal) => withJobLock(job.jobId, async () => {
       await db.exportJobs.update(job.jobId, { status: 'PROCESSING' });
       const opened = await openSink(job.target, job.jobId, job.fileName);
-      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers });
+      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers, password: job.password });
       toPage.flush();
       const saved = await opened.finish();
       const files = result.manifest.files.filter((f) => f.format !== 'readme').length;
@@ -93,7 +93,8 @@ async function finishJob(db: TakeawayDb, job: JobRow, status: JobStatus, extra: 
  * become INTERRUPTED (with a history row), and a partial OPFS file of theirs is deleted by the caller.
  */
 export async function markInterruptedJobs(db: TakeawayDb, liveJobIds: readonly string[]): Promise<JobRow[]> {
-  const open = (await db.exportJobs.where('status').anyOf('QUEUED', 'PROCESSING').toArray()) as JobRow[];
+  // Background jobs (rows with a destination, resumable-jobs.ts) share the table and recover themselves.
+  const open = (await db.exportJobs.where('status').anyOf('QUEUED', 'PROCESSING').toArray() as JobRow[]).filter((job) => !('destination' in job));
   let held = new Set<string>();
   if (typeof navigator.locks?.query === 'function') {
     const snapshot = await navigator.locks.query();

@@ -1,0 +1,69 @@
+// A ResumableSink over an OPFS file through a FileSystemSyncAccessHandle (dedicated workers only): getSize,
+// truncate, write at an offset, flush and close map one to one, so an interrupted export continues in place.
+
+import type { ResumableSink } from '../engine/resume.ts';
+
+/** The subset of FileSystemSyncAccessHandle used here (the DOM lib types it for workers only). */
+interface SyncAccessHandle {
+  getSize(): number;
+  write(buffer: BufferSource, options?: { at?: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+type SyncCapableHandle = FileSystemFileHandle & { createSyncAccessHandle?: () => Promise<SyncAccessHandle> };
+
+/** The sink plus what the job runner needs around it. */
+export interface OpfsResumableSink extends ResumableSink {
+  /** The file as it is now (a disk-backed File; read it after `close()` or `release()`). */
+  file(): Promise<File>;
+}
+
+/**
+ * Opens (creating it if needed) `name` in `dir` for resumable writing. The handle is exclusive: a second open
+ * of the same file fails with `NoModificationAllowedError` while the first is not closed or released.
+ */
+export async function openOpfsResumableSink(dir: FileSystemDirectoryHandle, name: string): Promise<OpfsResumableSink> {
+  const handle = (await dir.getFileHandle(name, { create: true })) as SyncCapableHandle;
+  if (typeof handle.createSyncAccessHandle !== 'function') {
+    throw new DOMException('this browser has no OPFS sync access handles in workers', 'NotSupportedError');
+  }
+  const access = await handle.createSyncAccessHandle();
+  let positionBytes = access.getSize();
+  let isOpen = true;
+  const closeOnce = () => {
+    if (!isOpen) return;
+    isOpen = false;
+    access.close();
+  };
+  return {
+    size: async () => (isOpen ? access.getSize() : (await handle.getFile()).size),
+    async truncate(offsetBytes) {
+      access.truncate(offsetBytes);
+      positionBytes = offsetBytes;
+    },
+    async write(chunk) {
+      const written = access.write(chunk as Uint8Array<ArrayBuffer>, { at: positionBytes });
+      if (written !== chunk.byteLength) {
+        throw new DOMException(`only ${written} of ${chunk.byteLength} bytes were written`, 'QuotaExceededError');
+      }
+      positionBytes += written;
+    },
+    async flush() {
+      access.flush();
+    },
+    async close() {
+      access.flush();
+      closeOnce();
+    },
+    async abort() {
+      closeOnce();
+      await dir.removeEntry(name).catch(() => undefined);
+    },
+    async release() {
+      if (isOpen) access.flush();
+      closeOnce();
+    },
+    file: () => handle.getFile(),
+  };
+}

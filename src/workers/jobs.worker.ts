@@ -1,0 +1,63 @@
+// The background-jobs worker: a Comlink shell over BackgroundJobs (resumable exports, schedules, retention)
+// and the template and schedule writes. It lives as long as its page; see resumable-jobs.ts for the runner lock.
+
+import './comlink-setup.ts';
+import { configure } from '@zip.js/zip.js';
+import { expose } from 'comlink';
+import type { ExportProgress } from '../engine/progress.ts';
+import { saveSchedule, setSchedulePaused } from '../jobs/schedule.ts';
+import { deleteTemplate, saveTemplate, templateFromJson } from '../jobs/templates.ts';
+import { TakeawayDb } from '../store/db.ts';
+import { DexieRecordSource } from '../store/dexie-record-source.ts';
+import type { JobsWorkerApi } from './jobs-api.ts';
+import { BackgroundJobs } from './resumable-jobs.ts';
+import type { AppSchedule } from './schedules.ts';
+
+configure({ useWebWorkers: false });
+
+/** Progress reaches the page at most this often per job. */
+const PROGRESS_INTERVAL_MS = 250;
+
+const db = new TakeawayDb();
+const watchers = new Set<(jobId: string, progress: ExportProgress) => void>();
+const pending = new Map<string, ExportProgress>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flush(): void {
+  flushTimer = undefined;
+  for (const [jobId, progress] of pending) for (const watcher of watchers) watcher(jobId, progress);
+  pending.clear();
+}
+
+const jobs = new BackgroundJobs(db, new DexieRecordSource(db), {
+  onProgress(jobId, progress) {
+    pending.set(jobId, progress);
+    flushTimer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+  },
+});
+let started: Promise<boolean> | undefined;
+
+const api: JobsWorkerApi = {
+  async start() {
+    started ??= jobs.start();
+    return { isRunner: await started };
+  },
+  running: () => jobs.owned,
+  enqueue: (job) => jobs.enqueue(job),
+  pause: (id) => jobs.pause(id),
+  resume: (id) => jobs.resume(id),
+  cancel: (id) => jobs.cancel(id),
+  async watch(onProgress) { watchers.add(onProgress); },
+  checkSchedules: () => jobs.requestScheduleCheck(),
+  saveTemplate: (id, name, request) => saveTemplate(db, id, name, request),
+  async importTemplate(json) {
+    const template = templateFromJson(json, `imported:${crypto.randomUUID()}`);
+    return saveTemplate(db, template.id, template.name, template.request);
+  },
+  deleteTemplate: (id) => deleteTemplate(db, id),
+  saveSchedule: (schedule) => saveSchedule(db, schedule, Date.now()) as Promise<AppSchedule>,
+  setSchedulePaused: (id, isPaused) => setSchedulePaused(db, id, isPaused, Date.now()) as Promise<AppSchedule>,
+  async deleteSchedule(id) { await db.schedules.delete(id); },
+};
+
+expose(api);

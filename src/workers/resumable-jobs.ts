@@ -1,0 +1,302 @@
+// Background export jobs in the worker: the src/jobs lifecycle and queue with a runner that writes the OPFS
+// workspace resumably (a checkpoint after every zip entry), then splits into parts or mirrors into a folder.
+// One worker across all tabs runs the queue (a Web Lock); others pass commands to it over a BroadcastChannel.
+
+import { BlobReader } from '@zip.js/zip.js';
+import type { ExportProgress } from '../engine/progress.ts';
+import { chooseCheckpoint, runResumableExport } from '../engine/resume.ts';
+import { sha256Hex } from '../engine/sha256.ts';
+import { partFileName, splitExport } from '../engine/split.ts';
+import type { Manifest } from '../engine/manifest.ts';
+import { FORMAT_REGISTRY } from '../formats/registry.ts';
+import { appendAudit } from '../jobs/audit.ts';
+import { checkpointSaver, loadCheckpoints } from '../jobs/checkpoints.ts';
+import { recordExport } from '../jobs/ledger.ts';
+import { jobsTable, transitionJob, type JobRow, type NewJob } from '../jobs/lifecycle.ts';
+import { mirrorExport } from '../jobs/mirror.ts';
+import { JobQueue, type JobRunResult } from '../jobs/queue.ts';
+import { DEFAULT_RETENTION_MS, expireExports } from '../jobs/retention.ts';
+import type { ExportRequest, FormatId } from '../model/request.ts';
+import type { RecordSource } from '../model/source.ts';
+import type { TakeawayDb } from '../store/db.ts';
+import { openFolderForMirror } from '../platform/fsa-directory.ts';
+import { openOpfsResumableSink } from '../platform/opfs-resumable-sink.ts';
+import type { HistoryRow } from './api.ts';
+import { jobLockName } from './export-jobs.ts';
+import { isBackgroundJob, jobArchivePath, jobPartPath, parseDestination } from './job-destination.ts';
+import { startDueRuns } from './schedules.ts';
+
+/** The only user of a device-local app; the queue's per-user limit then caps unfinished jobs on the device. */
+export const LOCAL_USER = 'local';
+/** Web Lock held by the worker that runs the queue (one across all tabs of the app). */
+export const RUNNER_LOCK = 'takeaway-job-runner';
+/** Channel the non-running tabs send their commands on. */
+export const JOBS_CHANNEL = 'takeaway-jobs';
+/** How often a due schedule is looked for while the app is open. */
+export const SCHEDULE_CHECK_MS = 60_000;
+
+/** What the page asks for a new background job. */
+export interface NewBackgroundJob {
+  request: ExportRequest;
+  destination: string;
+  templateId?: string;
+  scheduleId?: string;
+  trigger?: JobRow['trigger'];
+}
+
+type Command = { type: 'pump' } | { type: 'pause' | 'resume' | 'cancel'; jobId: string } | { type: 'checkSchedules' };
+
+async function opfsDirectory(path: string, create: boolean): Promise<[FileSystemDirectoryHandle, string]> {
+  const parts = path.split('/');
+  let dir = await navigator.storage.getDirectory();
+  for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create });
+  return [dir, parts[parts.length - 1]];
+}
+
+/** Deletes an OPFS file by its path from the root; a missing file is fine. */
+export async function deleteOpfsPath(path: string): Promise<void> {
+  try {
+    const [dir, name] = await opfsDirectory(path, false);
+    await dir.removeEntry(name);
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
+  }
+}
+
+/** An OPFS file by its path from the root, or undefined when gone. */
+export async function readOpfsPath(path: string): Promise<File | undefined> {
+  try {
+    const [dir, name] = await opfsDirectory(path, false);
+    return await (await dir.getFileHandle(name)).getFile();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
+    throw error;
+  }
+}
+
+export interface BackgroundJobsOptions {
+  now?: () => number;
+  retentionMs?: number;
+  /** Called (throttled by the caller) with the progress of a running job. */
+  onProgress?: (jobId: string, progress: ExportProgress) => void;
+  useWebWorkers?: boolean;
+}
+
+export class BackgroundJobs {
+  readonly queue: JobQueue;
+  private isOwner = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(JOBS_CHANNEL) : undefined;
+  private readonly now: () => number;
+  private readonly retentionMs: number;
+  /** Resolves once this worker runs the queue (at once when no other tab does). */
+  readonly owned: Promise<void>;
+  private markOwned: () => void = () => {};
+
+  constructor(private readonly db: TakeawayDb, private readonly source: RecordSource, private readonly options: BackgroundJobsOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.queue = new JobQueue(db, {
+      runner: (job, signal) => this.run(job, signal),
+      now: this.now,
+      retentionMs: this.retentionMs,
+      discard: (job) => this.discard(job),
+    });
+    this.owned = new Promise((resolve) => { this.markOwned = resolve; });
+    this.channel?.addEventListener('message', (event: MessageEvent<Command>) => { if (this.isOwner) void this.handle(event.data); });
+  }
+
+  /**
+   * Takes the runner lock when free (then recovers interrupted jobs, expires old exports, starts due schedules and
+   * the queue) or waits in line for it; resolves with whether this worker runs the queue now.
+   */
+  async start(): Promise<boolean> {
+    const takeOver = async () => {
+      this.isOwner = true;
+      await this.recover();
+      this.markOwned();
+      // Held for the worker's life: a closed tab or a terminated worker lets the next one take over.
+      await new Promise<never>(() => {});
+    };
+    const locks = navigator.locks;
+    if (typeof locks?.request !== 'function') {
+      void takeOver();
+      return true;
+    }
+    const isFree = await new Promise<boolean>((resolve) => {
+      void locks.request(RUNNER_LOCK, { ifAvailable: true }, async (lock) => {
+        resolve(lock !== null);
+        if (lock) await takeOver();
+      });
+    });
+    if (!isFree) void locks.request(RUNNER_LOCK, takeOver);
+    return isFree;
+  }
+
+  private async recover(): Promise<void> {
+    const nowMs = this.now();
+    const held = new Set<string>();
+    if (typeof navigator.locks?.query === 'function') for (const lock of (await navigator.locks.query()).held ?? []) held.add(lock.name ?? '');
+    const processing = (await jobsTable(this.db).where('status').equals('PROCESSING').toArray()).filter(isBackgroundJob);
+    for (const job of processing.filter((j) => !held.has(jobLockName(j.id)))) {
+      await transitionJob(this.db, job.id, 'PAUSED', { actor: 'system', nowMs, pauseReason: 'INTERRUPTED', detail: 'interrupted: found unfinished on start' });
+    }
+    await this.expire();
+    await this.checkSchedules();
+    this.timer ??= setInterval(() => { void this.checkSchedules().catch((e: unknown) => console.warn('schedule check failed', e)); }, SCHEDULE_CHECK_MS);
+    await this.queue.pump();
+  }
+
+  /** Deletes workspace exports past their retention (and their History downloads). */
+  async expire(): Promise<string[]> {
+    const expired = await expireExports(this.db, { deleteFile: deleteOpfsPath }, this.now());
+    for (const id of expired) await this.db.exportHistory.update(id, { opfsPath: undefined } as never);
+    return expired;
+  }
+
+  /** Starts the runs of schedules that are due (missed ones once). */
+  async checkSchedules(): Promise<string[]> {
+    if (!this.isOwner) return [];
+    return startDueRuns(this.db, (job) => this.queue.enqueue(job, 'schedule'), this.now());
+  }
+
+  /** Adds a job; the running tab starts it when there is room. */
+  async enqueue(input: NewBackgroundJob): Promise<JobRow> {
+    parseDestination(input.destination);
+    const job: NewJob = {
+      id: crypto.randomUUID(), request: input.request, trigger: input.trigger ?? 'manual', userId: LOCAL_USER,
+      destination: input.destination, templateId: input.templateId, scheduleId: input.scheduleId,
+    };
+    if (this.isOwner) return this.queue.enqueue(job);
+    const { createJob } = await import('../jobs/lifecycle.ts');
+    const row = await createJob(this.db, job, job.trigger === 'manual' ? 'user' : 'schedule', this.now());
+    this.channel?.postMessage({ type: 'pump' } satisfies Command);
+    return row;
+  }
+
+  pause(jobId: string): Promise<void> { return this.command({ type: 'pause', jobId }); }
+  resume(jobId: string): Promise<void> { return this.command({ type: 'resume', jobId }); }
+  cancel(jobId: string): Promise<void> { return this.command({ type: 'cancel', jobId }); }
+
+  private async command(command: Command): Promise<void> {
+    if (this.isOwner) return this.handle(command);
+    this.channel?.postMessage(command);
+  }
+
+  private async handle(command: Command): Promise<void> {
+    switch (command.type) {
+      case 'pump': return this.queue.pump();
+      case 'pause': return this.queue.pause(command.jobId);
+      case 'resume': return this.queue.resume(command.jobId);
+      case 'cancel': return this.queue.cancel(command.jobId);
+      case 'checkSchedules': await this.checkSchedules(); return;
+    }
+  }
+
+  /** Asks the running tab to look for due schedules (Periodic Background Sync, a page timer). */
+  async requestScheduleCheck(): Promise<void> {
+    await this.command({ type: 'checkSchedules' });
+  }
+
+  private async run(job: JobRow, signal: AbortSignal): Promise<JobRunResult> {
+    const locks = navigator.locks;
+    // The per-job lock tells the one-shot export recovery (and other tabs) that this job is alive.
+    if (typeof locks?.request === 'function') return locks.request(jobLockName(job.id), () => this.runLocked(job, signal)) as Promise<JobRunResult>;
+    return this.runLocked(job, signal);
+  }
+
+  private async runLocked(job: JobRow, signal: AbortSignal): Promise<JobRunResult> {
+    const destination = parseDestination(job.destination);
+    const archivePath = jobArchivePath(job.id);
+    const [dir, name] = await opfsDirectory(archivePath, true);
+    const sink = await openOpfsResumableSink(dir, name);
+    let manifest: Manifest;
+    let bytesWritten: number;
+    try {
+      const checkpoint = chooseCheckpoint(await loadCheckpoints(this.db, job.id), await sink.size());
+      const onProgress = this.options.onProgress ? (p: ExportProgress) => this.options.onProgress!(job.id, p) : undefined;
+      const result = await runResumableExport(job.request, this.source, sink, {
+        registry: FORMAT_REGISTRY, signal, checkpoint, saveCheckpoint: checkpointSaver(this.db, job.id, this.now), onProgress,
+        useWebWorkers: this.options.useWebWorkers,
+      });
+      ({ manifest, bytesWritten } = result);
+      if (result.resumedFromBytes > 0) {
+        await appendAudit(this.db, { atMs: this.now(), jobId: job.id, action: 'RESUMED', actor: 'system', detail: `continued after ${result.resumedFromBytes} bytes (entry ${checkpoint?.entryIndex})` });
+      }
+    } catch (error) {
+      await sink.release();
+      throw error;
+    }
+    const manifestSha256 = await sha256Hex(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+    let fileNames = [archivePath];
+    if (destination.kind === 'folder') {
+      const folder = await openFolderForMirror(destination.folderId);
+      const mirrored = await mirrorExport(folder, new BlobReader((await readOpfsPath(archivePath))!));
+      await appendAudit(this.db, {
+        atMs: this.now(), jobId: job.id, action: 'MIRRORED', actor: 'system',
+        detail: `${mirrored.written.length} written, ${mirrored.removed.length} removed, ${mirrored.unchanged.length} unchanged`,
+      });
+      await deleteOpfsPath(archivePath);
+      fileNames = [];
+    } else if (destination.partSizeBytes && bytesWritten > destination.partSizeBytes) {
+      fileNames = await this.split(job, archivePath, destination.partSizeBytes, signal);
+    }
+    await this.writeHistory(job, manifest, bytesWritten, fileNames);
+    return { sizeBytes: bytesWritten, sha256: manifestSha256, fileNames, manifest };
+  }
+
+  /** Repacks the finished archive into parts next to it, then deletes it; returns the part paths. */
+  private async split(job: JobRow, archivePath: string, partSizeBytes: number, signal: AbortSignal): Promise<string[]> {
+    const whole = (await readOpfsPath(archivePath))!;
+    const paths: string[] = [];
+    await splitExport(new BlobReader(whole), partSizeBytes, async (partNumber) => {
+      const path = jobPartPath(job.id, partNumber);
+      paths.push(path);
+      const [dir, name] = await opfsDirectory(path, true);
+      const sink = await openOpfsResumableSink(dir, name);
+      await sink.truncate(0);
+      return new WritableStream<Uint8Array>({ write: (chunk) => sink.write(chunk), close: () => sink.close(), abort: () => sink.abort() });
+    }, { signal });
+    await deleteOpfsPath(archivePath);
+    return paths;
+  }
+
+  /** The History row (kept zip, re-download, verify) merged with the ledger entry ("since the last export"). */
+  private async writeHistory(job: JobRow, manifest: Manifest, sizeBytes: number, fileNames: string[]): Promise<void> {
+    const request = job.request;
+    const isSingle = fileNames.length === 1 && fileNames[0] === jobArchivePath(job.id);
+    const row: Omit<HistoryRow, 'id' | 'createdAtMs'> = {
+      status: 'DONE',
+      fileName: isSingle || fileNames.length === 0 ? partFileName(request.createdAtMs, 1).replace(/-001\.zip$/, '.zip') : `${fileNames.length} parts`,
+      target: 'opfs',
+      formats: [...new Set(request.filter.kinds.flatMap((k) => request.formats[k] ?? []))] as FormatId[],
+      kinds: request.filter.kinds,
+      fromMs: request.filter.range?.fromMs,
+      toMs: request.filter.range?.toMs,
+      finishedAtMs: this.now(),
+      sizeBytes,
+      records: Object.values(manifest.counts.records).reduce<number>((sum, n) => sum + (n ?? 0), 0),
+      files: manifest.files.filter((f) => f.format !== 'readme').length,
+      opfsPath: isSingle ? fileNames[0] : undefined,
+    };
+    await this.db.transaction('rw', this.db.exportHistory, async () => {
+      await recordExport(this.db, job.id, manifest, job.templateId);
+      await this.db.exportHistory.update(job.id, row as never);
+    });
+  }
+
+  private async discard(job: JobRow): Promise<void> {
+    await deleteOpfsPath(jobArchivePath(job.id));
+  }
+
+  /** Job ids running in this worker now. */
+  running(): string[] {
+    return this.queue.runningJobIds();
+  }
+
+  /** Stops the schedule timer (tests). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.channel?.close();
+  }
+}
