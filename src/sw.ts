@@ -70,3 +70,26 @@ sw.addEventListener('notificationclick', (event) => {
     await sw.clients.openWindow(target);
   })());
 });
+
+// A server export finished (docs/server.md, push payload `{ type: 'export-finished', exportId, status, url }`):
+// show it; a click opens the History on that export through the notificationclick handler above.
+interface PushLike { data: { json(): unknown } | null; waitUntil(promise: Promise<unknown>): void }
+interface PushScope {
+  addEventListener(type: 'push', listener: (event: PushLike) => void): void;
+  registration: { showNotification(title: string, options: { body: string; tag: string; icon: string; data: { url: string } }): Promise<void> };
+}
+(sw as unknown as PushScope).addEventListener('push', (event) => {
+  let payload: { type?: string; exportId?: string; status?: string; url?: string } = {};
+  try {
+    payload = (event.data?.json() ?? {}) as typeof payload;
+  } catch {
+    // Not JSON: still say something, a push must show a notification.
+  }
+  const isDone = payload.status === 'COMPLETED';
+  const title = isDone ? 'Your server export is ready' : payload.status === 'FAILED' ? 'Your server export failed' : 'Takeaway';
+  const body = isDone ? 'Open History to download it.' : 'Open History for details.';
+  const url = payload.url ?? `/#/history${payload.exportId ? `?export=${encodeURIComponent(payload.exportId)}` : ''}`;
+  event.waitUntil((sw as unknown as PushScope).registration.showNotification(title, {
+    body, tag: `takeaway-server-${payload.exportId ?? 'export'}`, icon: '/icons/icon-192.png', data: { url },
+  }));
+});

@@ -20,7 +20,8 @@ const ROUTES: { id: Route; label: string }[] = [
 ];
 
 function routeOf(hash: string): Route {
-  const id = hash.replace(/^#\/?/, '');
+  // A query after the route (`#/history?export=ID`, from a push notification) is the screen's business.
+  const id = hash.replace(/^#\/?/, '').split('?')[0];
   return (ROUTES.find((r) => r.id === id)?.id) ?? 'data';
 }
 

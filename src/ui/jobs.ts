@@ -91,7 +91,9 @@ export function suggestZipName(createdAtMs: number): string {
  * Starts an export. Call from a click handler: the save picker needs the user activation, so choosing the
  * target is the first thing done. Resolves undefined when the person dismissed the picker (quiet).
  */
-export async function startExport(request: ExportRequest, method: SaveMethod, estimatedBytes: number): Promise<LiveJob | undefined> {
+export async function startExport(
+  request: ExportRequest, method: SaveMethod, estimatedBytes: number, run: { password?: string } = {},
+): Promise<LiveJob | undefined> {
   const fileName = suggestZipName(request.createdAtMs);
   const target = await method.chooseTarget(fileName);
   if (!target) return undefined;
@@ -101,14 +103,14 @@ export async function startExport(request: ExportRequest, method: SaveMethod, es
   for (const listener of listeners) listener();
   const controller = new AbortController();
   controllers.set(id, controller);
-  void follow(job, request, target, controller.signal);
+  void follow(job, request, target, controller.signal, run.password);
   return job;
 }
 
-async function follow(job: LiveJob, request: ExportRequest, target: WorkerSaveTarget, signal: AbortSignal): Promise<void> {
+async function follow(job: LiveJob, request: ExportRequest, target: WorkerSaveTarget, signal: AbortSignal, password?: string): Promise<void> {
   try {
     const outcome = await bridge.runExport(
-      { jobId: job.id, request, target, fileName: job.fileName },
+      { jobId: job.id, request, target, fileName: job.fileName, ...(password ? { password } : {}) },
       (progress) => queueProgress(job.id, progress),
       signal,
     );

@@ -54,6 +54,8 @@ export interface StartExport {
   request: ExportRequest;
   target: WorkerSaveTarget;
   fileName: string;
+  /** Encrypts the zip (AES-256) when set. Passed to the engine only: never stored in a row, logged or put in the request. */
+  password?: string;
 }
 
 export interface RunOutcome {

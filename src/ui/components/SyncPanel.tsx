@@ -111,6 +111,11 @@ export function SyncPanel() {
               onChange={(e) => setConnection(saveConnection({ serverUrl: e.target.value }))} />
           </div>
         </div>
+        <div className="field narrow">
+          <label htmlFor={`${ids}-limit`}>Largest export on this device (MB, 0 for no limit)</label>
+          <input id={`${ids}-limit`} type="number" min={0} step={1} value={Math.round(connection.deviceLimitBytes / 1e6)}
+            onChange={(e) => setConnection(saveConnection({ deviceLimitBytes: Math.max(0, Math.round(Number(e.target.value) || 0)) * 1e6 }))} />
+        </div>
         <div className="actions">
           <button type="button" className="secondary" disabled={!connection.token} onClick={() => setConnection(saveConnection({ token: '' }))}>Sign out</button>
         </div>

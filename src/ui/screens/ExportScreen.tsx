@@ -15,6 +15,9 @@ import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
 import { startExport } from '../jobs.ts';
 import { KIND_LABELS } from './DataScreen.tsx';
+import { PrivacyOptions } from '../components/PrivacyOptions.tsx';
+import { PasswordField } from '../components/PasswordField.tsx';
+import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
 
 const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
 const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains: 'contains', gt: 'greater than', lt: 'less than' };
@@ -38,6 +41,8 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
   const [preview, setPreview] = useState<Preview>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // Only in this component's state: handed to the worker for the run, never put in the request or stored.
+  const [password, setPassword] = useState('');
   const ids = useId();
 
   useEffect(() => {
@@ -74,7 +79,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
     setError(undefined);
     try {
       // The picker opens first, in this click, while the user activation lasts.
-      const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0);
+      const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0, { password: password || undefined });
       if (job) onStarted();
     } catch (e) {
       const text = describeError(e);
@@ -218,6 +223,9 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
             onChange={(e) => setOptions({ csv: { ...choices.options.csv, samples: e.target.checked } })} /> Also a CSV of samples per activity</label>
         </fieldset>
 
+        <PrivacyOptions value={choices.options.privacy} onChange={(privacy) => setOptions({ privacy })} />
+        <PasswordField value={password} onChange={setPassword} />
+
         <fieldset>
           <legend>Where the zip goes</legend>
           {saveMethods.map((m) => (
@@ -281,6 +289,8 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
           <div className="actions">
             <button type="button" onClick={onRun}>Start export</button>
           </div>
+          <ServerFallbackOffer estimatedBytes={preview.plan.estimatedBytes} freeBytes={preview.storage?.freeBytes} hasPassword={!!password}
+            request={() => buildRequest(choices, Date.now())} onStarted={() => { location.hash = '#/history'; }} />
         </section>
       )}
     </section>
