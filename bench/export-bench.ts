@@ -20,6 +20,9 @@ import { fileZipReader } from '../src/cli/file-zip-reader.ts';
 import { writeChunkFile } from './chunk-file-source.ts';
 import { plainLibraryExport } from './plain-library.ts';
 import { RssSampler } from './rss.ts';
+import { installNodeSha256 } from '../src/cli/node-sha256.ts';
+
+installNodeSha256();
 
 const { values } = parseArgs({ options: {
   activities: { type: 'string', default: '100' }, samples: { type: 'string', default: '10000' },

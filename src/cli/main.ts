@@ -15,6 +15,7 @@ import { loadInput } from './load-input.ts';
 import { writeDemoJsonl } from './demo-jsonl.ts';
 import { fileZipReader } from './file-zip-reader.ts';
 import { UsageError } from './usage-error.ts';
+import { installNodeSha256 } from './node-sha256.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
@@ -33,6 +34,7 @@ const USAGE = `Usage:
 Exit codes: 0 done, 1 failed (the message says why), 2 usage error.`;
 
 export async function main(argv: string[]): Promise<number> {
+  installNodeSha256();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -10,7 +10,9 @@ import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryC
 import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
 import { FileExportStorage } from './storage.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
+import { installNodeSha256 } from '../cli/node-sha256.ts';
 
+installNodeSha256();
 const input = workerData as ExportWorkerInput;
 const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);
 
