@@ -88,7 +88,8 @@ console.log(JSON.stringify(result));
  * same level (stored entries are only written) plus writing the result. Reading the entries back is not timed.
  */
 async function measureLimit(path: string, level: number): Promise<number> {
-  const reader = new ZipReader(await fileZipReader(path));
+  const file = await fileZipReader(path);
+  const reader = new ZipReader(file);
   const out = openSync(join(dir, 'limit.out'), 'w');
   let timedMs = 0;
   for (const entry of await reader.getEntries()) {
@@ -104,5 +105,6 @@ async function measureLimit(path: string, level: number): Promise<number> {
   }
   closeSync(out);
   await reader.close();
+  await file.close();
   return timedMs / 1000;
 }

@@ -3,7 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Reader } from '@zip.js/zip.js';
 
-class FileReader extends Reader<FileHandle> {
+export class FileZipReader extends Reader<FileHandle> {
   constructor(private readonly handle: FileHandle, size: number) {
     super(handle);
     this.size = size;
@@ -14,10 +14,25 @@ class FileReader extends Reader<FileHandle> {
     const { bytesRead } = await this.handle.read(bytes, 0, length, index);
     return bytesRead === length ? bytes : bytes.subarray(0, bytesRead);
   }
+
+  /** Closes the file; zip.js never does. */
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
 }
 
-export async function fileZipReader(path: string): Promise<Reader<FileHandle>> {
+export async function fileZipReader(path: string): Promise<FileZipReader> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
-  return new FileReader(handle, size);
+  return new FileZipReader(handle, size);
+}
+
+/** Runs `use` with a reader over the file and closes the file afterwards. */
+export async function withFileZipReader<T>(path: string, use: (reader: FileZipReader) => Promise<T>): Promise<T> {
+  const reader = await fileZipReader(path);
+  try {
+    return await use(reader);
+  } finally {
+    await reader.close();
+  }
 }

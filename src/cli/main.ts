@@ -13,7 +13,7 @@ import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
 import { writeDemoJsonl } from './demo-jsonl.ts';
-import { fileZipReader } from './file-zip-reader.ts';
+import { withFileZipReader } from './file-zip-reader.ts';
 import { UsageError } from './usage-error.ts';
 import { installNodeSha256 } from './node-sha256.ts';
 
@@ -134,7 +134,7 @@ async function exportCommand(argv: string[]): Promise<number> {
 async function verifyCommand(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError('verify needs one archive: takeaway verify export.zip');
-  const report = await verifyExport(await fileZipReader(positionals[0]));
+  const report = await withFileZipReader(positionals[0], (reader) => verifyExport(reader));
   for (const problem of report.problems) console.log(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
   console.log(report.ok ? `OK ${report.filesChecked} files match manifest.json` : `FAILED ${report.problems.length} problem(s)`);
   return report.ok ? 0 : 1;
@@ -144,7 +144,7 @@ async function verifyCommand(argv: string[]): Promise<number> {
 async function writeParts(wholePath: string, out: string, partSizeBytes: number, signal: AbortSignal): Promise<SplitResult> {
   try {
     const stem = basename(out).replace(/\.zip$/i, '');
-    return await splitExport(await fileZipReader(wholePath), partSizeBytes, async (_n, name) => fileSink(join(dirname(out), name)), { stem, signal });
+    return await withFileZipReader(wholePath, (reader) => splitExport(reader, partSizeBytes, async (_n, name) => fileSink(join(dirname(out), name)), { stem, signal }));
   } finally {
     await rm(wholePath, { force: true });
   }
