@@ -67,3 +67,32 @@ export async function openOpfsResumableSink(dir: FileSystemDirectoryHandle, name
     file: () => handle.getFile(),
   };
 }
+
+/** The directory holding `path` (from the OPFS root) and the file name. */
+export async function opfsDirectory(path: string, create: boolean): Promise<[FileSystemDirectoryHandle, string]> {
+  const parts = path.split('/');
+  let dir = await navigator.storage.getDirectory();
+  for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create });
+  return [dir, parts[parts.length - 1]];
+}
+
+/** Deletes an OPFS file by its path from the root; a missing file is fine. */
+export async function deleteOpfsPath(path: string): Promise<void> {
+  try {
+    const [dir, name] = await opfsDirectory(path, false);
+    await dir.removeEntry(name);
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
+  }
+}
+
+/** An OPFS file by its path from the root, or undefined when gone. */
+export async function readOpfsPath(path: string): Promise<File | undefined> {
+  try {
+    const [dir, name] = await opfsDirectory(path, false);
+    return await (await dir.getFileHandle(name)).getFile();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
+    throw error;
+  }
+}

@@ -10,6 +10,7 @@ import { useRunningJobCount } from './jobs.ts';
 import { defaultSaveMethod } from './services.ts';
 import type { DemoLoadProgress } from '../workers/api.ts';
 import { requestNotificationPermission } from '../platform/notify.ts';
+import { startBackgroundJobs } from './background-jobs.ts';
 
 export type Route = 'data' | 'export' | 'job' | 'history';
 const ROUTES: { id: Route; label: string }[] = [
@@ -36,6 +37,7 @@ export function App({ update }: { update?: () => void }) {
     return () => removeEventListener('hashchange', onHash);
   }, []);
   useEffect(() => onDemoProgress(setDemo), []);
+  useEffect(() => startBackgroundJobs(), []);
   useEffect(() => {
     document.title = `${ROUTES.find((r) => r.id === route)?.label} · Takeaway`;
     document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });

@@ -20,7 +20,7 @@ import type { ExportRequest, FormatId } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import { openFolderForMirror } from '../platform/fsa-directory.ts';
-import { openOpfsResumableSink } from '../platform/opfs-resumable-sink.ts';
+import { deleteOpfsPath, openOpfsResumableSink, opfsDirectory, readOpfsPath } from '../platform/opfs-resumable-sink.ts';
 import type { HistoryRow } from './api.ts';
 import { jobLockName } from './export-jobs.ts';
 import { isBackgroundJob, jobArchivePath, jobPartPath, parseDestination } from './job-destination.ts';
@@ -45,34 +45,6 @@ export interface NewBackgroundJob {
 }
 
 type Command = { type: 'pump' } | { type: 'pause' | 'resume' | 'cancel'; jobId: string } | { type: 'checkSchedules' };
-
-async function opfsDirectory(path: string, create: boolean): Promise<[FileSystemDirectoryHandle, string]> {
-  const parts = path.split('/');
-  let dir = await navigator.storage.getDirectory();
-  for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create });
-  return [dir, parts[parts.length - 1]];
-}
-
-/** Deletes an OPFS file by its path from the root; a missing file is fine. */
-export async function deleteOpfsPath(path: string): Promise<void> {
-  try {
-    const [dir, name] = await opfsDirectory(path, false);
-    await dir.removeEntry(name);
-  } catch (error) {
-    if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
-  }
-}
-
-/** An OPFS file by its path from the root, or undefined when gone. */
-export async function readOpfsPath(path: string): Promise<File | undefined> {
-  try {
-    const [dir, name] = await opfsDirectory(path, false);
-    return await (await dir.getFileHandle(name)).getFile();
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
-    throw error;
-  }
-}
 
 export interface BackgroundJobsOptions {
   now?: () => number;

@@ -12,6 +12,7 @@ import { ImportPanel } from '../components/ImportPanel.tsx';
 import { SyncPanel } from '../components/SyncPanel.tsx';
 import { QuarantineList } from '../components/QuarantineList.tsx';
 import { DeleteEverythingButton } from '../components/DeleteEverythingButton.tsx';
+import { StorageCard } from '../components/StorageCard.tsx';
 
 export const KIND_LABELS: Record<RecordKind, string> = {
   activity: 'Activities',
@@ -128,6 +129,7 @@ export function DataScreen({ loading }: { loading?: DemoLoadProgress }) {
       <SyncPanel />
       <QuarantineList />
       <DeleteEverythingButton />
+      <StorageCard />
     </section>
   );
 }

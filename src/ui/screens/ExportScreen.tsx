@@ -15,6 +15,7 @@ import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
 import { startExport } from '../jobs.ts';
 import { KIND_LABELS } from './DataScreen.tsx';
+import { BackgroundExportOptions } from '../components/BackgroundExportOptions.tsx';
 import { PrivacyOptions } from '../components/PrivacyOptions.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
@@ -289,6 +290,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
           <div className="actions">
             <button type="button" onClick={onRun}>Start export</button>
           </div>
+          <BackgroundExportOptions request={request} onStarted={onStarted} />
           <ServerFallbackOffer estimatedBytes={preview.plan.estimatedBytes} freeBytes={preview.storage?.freeBytes} hasPassword={!!password}
             request={() => buildRequest(choices, Date.now())} onStarted={() => { location.hash = '#/history'; }} />
         </section>

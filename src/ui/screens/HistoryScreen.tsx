@@ -9,6 +9,7 @@ import { downloadFile } from '../../platform/save.ts';
 import { bridge, readDb } from '../services.ts';
 import { formatBytes, formatDate, formatDateTime, fromDateInput } from '../format.ts';
 import { ShareButton } from '../components/ShareButton.tsx';
+import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 import { ServerExportsList } from '../components/ServerExportsList.tsx';
 
 const STATUS_TEXT: Record<HistoryRow['status'], string> = {
@@ -92,6 +93,7 @@ export function HistoryScreen() {
   return (
     <section aria-labelledby="history-title" className="screen">
       <h1 id="history-title">History</h1>
+      <BackgroundJobsPanel />
       <ServerExportsList />
       <form className="row filters" role="search" aria-label="Search exports" onSubmit={(e) => e.preventDefault()}>
         <div className="field"><label htmlFor={`${ids}-f`}>Format</label>

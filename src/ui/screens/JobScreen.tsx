@@ -5,6 +5,7 @@ import { cancelJob, useLiveJobs, type LiveJob } from '../jobs.ts';
 import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { downloadFile } from '../../platform/save.ts';
 import { ShareButton } from '../components/ShareButton.tsx';
+import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 
 // Memoised: a progress update re-renders only the card of the job that moved.
 const JobCard = memo(function JobCard({ job }: { job: LiveJob }) {
@@ -53,6 +54,7 @@ export function JobScreen() {
   return (
     <section aria-labelledby="job-title" className="screen">
       <h1 id="job-title">Exports of this session</h1>
+      <BackgroundJobsPanel />
       {jobs.length === 0 && <p className="muted">No export started in this session. Start one from Export; past ones are in History.</p>}
       <div aria-live="polite">
         {jobs.map((job) => <JobCard key={job.id} job={job} />)}
