@@ -1,7 +1,7 @@
 // The JSON format: one lossless file per record kind, streamed record by record and track chunk by chunk.
 
 import type { Activity, RecordKind, TrackChunk } from '../../model/records.ts';
-import { Utf8PieceWriter } from '../text-writer.ts';
+import { kindDocumentEntries } from '../kind-documents.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   ACTIVITY_CLOSING, type ChunkSlice, FILE_CLOSING, JSON_TRACK_CHUNK_SIZE, activityOpening, fileOpening, recordText,
@@ -29,65 +29,27 @@ export const jsonFormat: FormatEncoder = {
 };
 
 /** One `json/<kind>.json` entry per selected kind, written even when the kind has no records. */
-export async function* jsonEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
-  for (const kind of jsonFormat.kinds) {
-    if (!context.filter.kinds.includes(kind)) continue;
-    const recordCounts: Partial<Record<RecordKind, number>> = { [kind]: 0 };
-    yield {
-      path: `json/${JSON_FILE_NAMES[kind]}`,
-      modifiedMs: context.createdAtMs,
-      recordCounts,
-      content: kindContent(context, kind, recordCounts),
-    };
-  }
-}
-
-async function* kindContent(
-  context: EncodeContext,
-  kind: RecordKind,
-  recordCounts: Partial<Record<RecordKind, number>>,
-): AsyncGenerator<Uint8Array> {
-  const writer = new Utf8PieceWriter();
-  const opening = writer.write(fileOpening(kind));
-  if (opening) yield opening;
-  let count = 0;
-  for await (const batch of context.source.records(kind, context.filter)) {
-    for (const record of batch) {
-      context.signal?.throwIfAborted();
-      if (count > 0) {
-        const bytes = writer.write(',\n');
-        if (bytes) yield bytes;
-      }
-      if (record.kind === 'activity') {
-        yield* activityPieces(context, record, writer);
-      } else {
-        const bytes = writer.write(recordText(record));
-        if (bytes) yield bytes;
-      }
-      recordCounts[kind] = ++count;
-    }
-  }
-  // A full piece returned by write() must be yielded, or it is lost.
-  const closing = writer.write(FILE_CLOSING);
-  if (closing) yield closing;
-  const rest = writer.take();
-  if (rest) yield rest;
+export function jsonEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
+  return kindDocumentEntries(context, jsonFormat.kinds, {
+    path: (kind) => `json/${JSON_FILE_NAMES[kind]}`,
+    opening: fileOpening,
+    closing: FILE_CLOSING,
+    separator: ',\n',
+    recordText: (ctx, record) => (record.kind === 'activity' ? activityText(ctx, record) : [recordText(record)]),
+  });
 }
 
 /** An activity with its track, re-cut into chunks of `JSON_TRACK_CHUNK_SIZE` samples. */
-async function* activityPieces(context: EncodeContext, activity: Activity, writer: Utf8PieceWriter): AsyncGenerator<Uint8Array> {
+async function* activityText(context: EncodeContext, activity: Activity): AsyncGenerator<string> {
   const channels = trackChannels(activity);
-  let bytes = writer.write(activityOpening(activity, channels));
-  if (bytes) yield bytes;
+  yield activityOpening(activity, channels);
   let isFirstChunk = true;
   for await (const slices of rechunk(context.source.track(activity), JSON_TRACK_CHUNK_SIZE)) {
     context.signal?.throwIfAborted();
-    bytes = writer.write((isFirstChunk ? '' : ',') + trackChunkText(slices, channels));
+    yield (isFirstChunk ? '' : ',') + trackChunkText(slices, channels);
     isFirstChunk = false;
-    if (bytes) yield bytes;
   }
-  bytes = writer.write(ACTIVITY_CLOSING);
-  if (bytes) yield bytes;
+  yield ACTIVITY_CLOSING;
 }
 
 /** Groups source chunks into runs of exactly `size` samples (the last run may be shorter), without copying. */

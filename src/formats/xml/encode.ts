@@ -1,7 +1,7 @@
 // The XML format: one well-formed file per record kind in a small documented vocabulary, streamed.
 
 import type { Activity, RecordKind, TakeawayRecord } from '../../model/records.ts';
-import { Utf8PieceWriter } from '../text-writer.ts';
+import { kindDocumentEntries } from '../kind-documents.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   ACTIVITY_CLOSING, ROOT_CLOSING, TrackPointWriter, activityOpening, recordElement, rootOpening, sleepElement,
@@ -32,45 +32,14 @@ export const xmlFormat: FormatEncoder = {
 };
 
 /** One `xml/<kind>.xml` entry per selected kind, written even when the kind has no records. */
-export async function* xmlEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
-  for (const kind of xmlFormat.kinds) {
-    if (!context.filter.kinds.includes(kind)) continue;
-    const recordCounts: Partial<Record<RecordKind, number>> = { [kind]: 0 };
-    yield {
-      path: `xml/${XML_FILE_NAMES[kind]}`,
-      modifiedMs: context.createdAtMs,
-      recordCounts,
-      content: kindContent(context, kind, recordCounts),
-    };
-  }
-}
-
-async function* kindContent(
-  context: EncodeContext,
-  kind: RecordKind,
-  recordCounts: Partial<Record<RecordKind, number>>,
-): AsyncGenerator<Uint8Array> {
-  const writer = new Utf8PieceWriter();
-  const opening = writer.write(rootOpening(kind));
-  if (opening) yield opening;
-  let count = 0;
-  for await (const batch of context.source.records(kind, context.filter)) {
-    for (const record of batch) {
-      context.signal?.throwIfAborted();
-      if (record.kind === 'activity') {
-        yield* activityPieces(context, record, writer);
-      } else {
-        const bytes = writer.write(recordText(record));
-        if (bytes) yield bytes;
-      }
-      recordCounts[kind] = ++count;
-    }
-  }
-  // A full piece returned by write() must be yielded, or it is lost.
-  const closing = writer.write(ROOT_CLOSING);
-  if (closing) yield closing;
-  const rest = writer.take();
-  if (rest) yield rest;
+export function xmlEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
+  return kindDocumentEntries(context, xmlFormat.kinds, {
+    path: (kind) => `xml/${XML_FILE_NAMES[kind]}`,
+    opening: rootOpening,
+    closing: ROOT_CLOSING,
+    separator: '',
+    recordText: (ctx, record) => (record.kind === 'activity' ? activityText(ctx, record) : [recordText(record)]),
+  });
 }
 
 function recordText(record: Exclude<TakeawayRecord, Activity>): string {
@@ -82,17 +51,14 @@ function recordText(record: Exclude<TakeawayRecord, Activity>): string {
   }
 }
 
-async function* activityPieces(context: EncodeContext, activity: Activity, writer: Utf8PieceWriter): AsyncGenerator<Uint8Array> {
-  let bytes = writer.write(activityOpening(activity));
-  if (bytes) yield bytes;
+async function* activityText(context: EncodeContext, activity: Activity): AsyncGenerator<string> {
+  yield activityOpening(activity);
   const points = new TrackPointWriter();
   for await (const chunk of context.source.track(activity)) {
     context.signal?.throwIfAborted();
     for (let from = 0; from < chunk.count; from += POINTS_PER_SLICE) {
-      bytes = writer.write(points.points(chunk, from, Math.min(chunk.count, from + POINTS_PER_SLICE)));
-      if (bytes) yield bytes;
+      yield points.points(chunk, from, Math.min(chunk.count, from + POINTS_PER_SLICE));
     }
   }
-  bytes = writer.write(ACTIVITY_CLOSING);
-  if (bytes) yield bytes;
+  yield ACTIVITY_CLOSING;
 }
