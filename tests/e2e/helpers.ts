@@ -46,7 +46,7 @@ export async function loadSmallDemo(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Data' }).click();
   await page.getByLabel('Demo size').selectOption('small');
   await page.getByRole('button', { name: 'Load demo data' }).click();
-  await expect(page.getByRole('status')).toHaveText('Demo data loaded.', { timeout: 60_000 });
+  await expect(page.getByTestId('data-status')).toHaveText('Demo data loaded.', { timeout: 60_000 });
   await expect(page.getByTestId('count-activity')).toHaveText('30');
 }
 

@@ -123,7 +123,7 @@ export function DataScreen({ loading }: { loading?: DemoLoadProgress }) {
           </div>
         </div>
       )}
-      <p role="status" aria-live="polite" className="status">
+      <p role="status" aria-live="polite" className="status" data-testid="data-status">
         {busy ?? (loading ? `Loading demo data… ${formatCount(loading.recordsWritten)} of ${formatCount(loading.recordsTotal)} records` : message ?? '')}
       </p>
       <SyncPanel />
