@@ -9,6 +9,7 @@ import { notifyExportFinished } from '../platform/notify.ts';
 import { JobsBridge } from '../workers/jobs-bridge.ts';
 import type { NewBackgroundJob } from '../workers/jobs-api.ts';
 import { isBackgroundJob } from '../workers/job-destination.ts';
+import { BUILT_IN_TEMPLATES, requestFromTemplate } from '../jobs/templates.ts';
 import { formatBytes } from './format.ts';
 import { readDb } from './services.ts';
 
@@ -114,5 +115,7 @@ const hooks = {
   running: () => jobsBridge.api().running(),
   /** Kills the jobs worker mid-write, as a crash would. */
   terminate: () => jobsBridge.terminate(),
+  /** The request of a built-in template made at `createdAtMs` (tests compare runs of one request). */
+  builtInRequest: (id: string, createdAtMs: number) => requestFromTemplate(BUILT_IN_TEMPLATES.find((t) => t.id === id)!, createdAtMs),
 };
 (window as unknown as { takeawayJobs: typeof hooks }).takeawayJobs = hooks;

@@ -15,6 +15,8 @@ export class JobsBridge {
   api(): Remote<JobsWorkerApi> {
     if (!this.remote) {
       this.worker = new Worker(new URL('./jobs.worker.ts', import.meta.url), { type: 'module', name: 'takeaway-jobs' });
+      // A worker that dies of an uncaught error is replaced; the new one resumes its jobs from their checkpoints.
+      this.worker.addEventListener('error', () => { this.terminate(); this.api(); });
       const remote = wrap<JobsWorkerApi>(this.worker);
       this.remote = remote;
       void remote.watch(proxy((jobId: string, progress: ExportProgress) => {

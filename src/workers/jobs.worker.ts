@@ -12,29 +12,25 @@ import { DexieRecordSource } from '../store/dexie-record-source.ts';
 import type { JobsWorkerApi } from './jobs-api.ts';
 import { BackgroundJobs } from './resumable-jobs.ts';
 import type { AppSchedule } from './schedules.ts';
+import { throttleProgress } from './throttle-progress.ts';
 
 configure({ useWebWorkers: false });
 
-/** Progress reaches the page at most this often per job. */
-const PROGRESS_INTERVAL_MS = 250;
-
 const db = new TakeawayDb();
 const watchers = new Set<(jobId: string, progress: ExportProgress) => void>();
-const pending = new Map<string, ExportProgress>();
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
+// Sent by time, not only by timer: a busy export can starve the timer queue of this worker for seconds.
+const throttles = new Map<string, ReturnType<typeof throttleProgress<ExportProgress>>>();
 
-function flush(): void {
-  flushTimer = undefined;
-  for (const [jobId, progress] of pending) for (const watcher of watchers) watcher(jobId, progress);
-  pending.clear();
+function throttleOf(jobId: string) {
+  let throttle = throttles.get(jobId);
+  if (!throttle) {
+    throttle = throttleProgress<ExportProgress>((progress) => { for (const watcher of watchers) watcher(jobId, progress); });
+    throttles.set(jobId, throttle);
+  }
+  return throttle;
 }
 
-const jobs = new BackgroundJobs(db, new DexieRecordSource(db), {
-  onProgress(jobId, progress) {
-    pending.set(jobId, progress);
-    flushTimer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
-  },
-});
+const jobs = new BackgroundJobs(db, new DexieRecordSource(db), { onProgress: (jobId, progress) => throttleOf(jobId)(progress) });
 let started: Promise<boolean> | undefined;
 
 const api: JobsWorkerApi = {
