@@ -28,6 +28,7 @@ const USAGE = `Usage:
                   [--password-file FILE]   (AES-256 encrypted archive; the first line of FILE is the password)
                   [--privacy-zone LAT,LON,RADIUS_M ...] [--privacy-mode gps|sample] [--drop-gps] [--drop-serials]
                   [--pseudonymise] [--time-shift-days N]   (anonymise; see docs/privacy.md)
+                  [--report year-in-review|monthly|health] [--activity-pages]   (the PDF report's template)
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip
 
@@ -83,7 +84,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     'formula-unsafe': { type: 'boolean' }, plan: { type: 'boolean' }, 'part-size': { type: 'string' }, since: { type: 'string' },
     'password-file': { type: 'string' }, 'privacy-zone': { type: 'string', multiple: true }, 'privacy-mode': { type: 'string' },
     'drop-gps': { type: 'boolean' }, 'drop-serials': { type: 'boolean' }, pseudonymise: { type: 'boolean' },
-    'time-shift-days': { type: 'string' },
+    'time-shift-days': { type: 'string' }, report: { type: 'string' }, 'activity-pages': { type: 'boolean' },
   } });
   if (!values.input) throw new UsageError('export needs --input FILE');
   if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
@@ -95,7 +96,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     gpxDialect: values['gpx-dialect'], csvSamples: values['csv-samples'], csvBom: values['csv-bom'],
     formulaUnsafe: values['formula-unsafe'], privacyZones: values['privacy-zone'], privacyMode: values['privacy-mode'],
     dropGps: values['drop-gps'], dropSerials: values['drop-serials'], pseudonymise: values.pseudonymise,
-    timeShiftDays: values['time-shift-days'],
+    timeShiftDays: values['time-shift-days'], report: values.report, activityPages: values['activity-pages'],
   }, Date.now()), values.since === undefined ? undefined : parsePreviousManifest(await readFile(values.since, 'utf8'), values.since));
   if (values['password-file'] !== undefined && partSizeBytes !== undefined) {
     throw new UsageError('--password-file and --part-size cannot be combined yet: parts would not be encrypted');

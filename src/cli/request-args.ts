@@ -1,7 +1,7 @@
 // Turns `takeaway export` options into an ExportRequest.
 
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId, type GpxDialect, type PrivacyOptions, type PrivacyZone } from '../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId, type GpxDialect, type PdfOptions, type PdfTemplate, type PrivacyOptions, type PrivacyZone } from '../model/request.ts';
 import { FORMAT_META } from '../formats/meta.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -19,6 +19,9 @@ export interface ExportArgs {
   csvSamples?: boolean;
   csvBom?: boolean;
   formulaUnsafe?: boolean;
+  /** PDF report template, and whether to add a page per activity. */
+  report?: string;
+  activityPages?: boolean;
   /** `lat,lon,radius_m` per zone (repeatable flag). */
   privacyZones?: string[];
   privacyMode?: string;
@@ -68,9 +71,20 @@ export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
       compressionLevel: level,
       csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: args.csvSamples ?? false, bom: args.csvBom ?? false, formulaSafe: !args.formulaUnsafe },
       gpx: { dialect },
+      ...pdfOf(args),
       ...privacyOf(args),
     },
   };
+}
+
+const PDF_TEMPLATES: readonly PdfTemplate[] = ['year-in-review', 'monthly', 'health'];
+
+/** `{ pdf }` when --report or --activity-pages is given, else nothing (the PDF format's defaults apply). */
+function pdfOf(args: ExportArgs): { pdf?: PdfOptions } {
+  if (args.report === undefined && !args.activityPages) return {};
+  const template = (args.report ?? 'year-in-review') as PdfTemplate;
+  if (!PDF_TEMPLATES.includes(template)) throw new UsageError(`--report must be one of ${PDF_TEMPLATES.join(', ')}, got "${args.report}"`);
+  return { pdf: { template, activityPages: args.activityPages ?? false } };
 }
 
 /** `{ privacy }` when any privacy flag is given, else nothing (the request stays as it was before privacy existed). */

@@ -61,6 +61,20 @@ describe('takeaway export', () => {
   }, 120_000);
 });
 
+describe('takeaway export --report', () => {
+  it('writes the chosen PDF report template, which qpdf and pdftotext accept', () => {
+    const out = join(dir, 'health.zip');
+    const result = takeaway('export', '--input', demo, '--formats', 'pdf', '--report', 'health', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.status, result.stderr).toBe(0);
+    const pdf = join(dir, 'health.pdf');
+    writeFileSync(pdf, spawnSync('unzip', ['-p', out, 'reports/takeaway-report.pdf']).stdout);
+    expect(spawnSync('qpdf', ['--check', pdf]).status).toBe(0);
+    const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('Health report');
+    expect(text).toContain('Sleep per night');
+  }, 120_000);
+});
+
 describe('takeaway verify', () => {
   it('passes a produced archive and names the file when one byte of an entry changes', () => {
     const out = join(dir, 'verify.zip');
@@ -81,7 +95,7 @@ describe('takeaway verify', () => {
 describe('takeaway usage', () => {
   it('exits 2 with the usage on a bad format, a missing input or an unknown command', () => {
     const out = join(dir, 'never.zip');
-    for (const args of [['export', '--input', demo, '--formats', 'docx', '--out', out], ['export', '--input', join(dir, 'nope.jsonl'), '--formats', 'csv', '--out', out], ['frobnicate']]) {
+    for (const args of [['export', '--input', demo, '--formats', 'docx', '--out', out], ['export', '--input', demo, '--formats', 'pdf', '--report', 'weekly', '--out', out], ['export', '--input', join(dir, 'nope.jsonl'), '--formats', 'csv', '--out', out], ['frobnicate']]) {
       const result = takeaway(...args);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('Usage:');
