@@ -4,6 +4,7 @@
 import { clientsClaim } from 'workbox-core';
 import { createHandlerBoundToURL, precacheAndRoute, cleanupOutdatedCaches } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { listenForScheduleSync } from './sw-schedules.ts';
 import { SHARED_FILES_CACHE, SHARED_NAME_HEADER, SHARE_TARGET_PATH } from './platform/shared-files.ts';
 
 declare global {
@@ -36,6 +37,7 @@ clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+listenForScheduleSync(self);
 
 // The manifest's share_target posts the shared files here: they are stashed in a Cache (disk-backed, so
 // big zips are fine) and the app opens with ?import=shared, where the page takes and imports them.

@@ -11,13 +11,17 @@ import { defaultSaveMethod } from './services.ts';
 import type { DemoLoadProgress } from '../workers/api.ts';
 import { requestNotificationPermission } from '../platform/notify.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { AutomateScreen } from './screens/AutomateScreen.tsx';
+import { AuditScreen } from './screens/AuditScreen.tsx';
 
-export type Route = 'data' | 'export' | 'job' | 'history';
+export type Route = 'data' | 'export' | 'job' | 'history' | 'automate' | 'audit';
 const ROUTES: { id: Route; label: string }[] = [
   { id: 'data', label: 'Data' },
   { id: 'export', label: 'Export' },
   { id: 'job', label: 'Progress' },
   { id: 'history', label: 'History' },
+  { id: 'automate', label: 'Automate' },
+  { id: 'audit', label: 'Audit' },
 ];
 
 function routeOf(hash: string): Route {
@@ -71,6 +75,8 @@ export function App({ update }: { update?: () => void }) {
         {route === 'export' && <ExportScreen onStarted={() => { void requestNotificationPermission().catch(() => undefined); go('job'); }} />}
         {route === 'job' && <JobScreen />}
         {route === 'history' && <HistoryScreen />}
+        {route === 'automate' && <AutomateScreen />}
+        {route === 'audit' && <AuditScreen />}
       </main>
       <footer className="foot muted">Saving with: {defaultSaveMethod.label}. Works offline; your data never leaves this device.</footer>
     </>

@@ -16,7 +16,8 @@ import { readDb } from './services.ts';
 /** The page's only door to the jobs worker. */
 export const jobsBridge = new JobsBridge();
 /** Tag of the Periodic Background Sync that checks schedules (sw.ts listens for it). */
-export const SCHEDULES_SYNC_TAG = 'takeaway-schedules';
+export { SCHEDULES_SYNC_TAG } from '../sw-schedules.ts';
+import { SCHEDULES_SYNC_TAG } from '../sw-schedules.ts';
 const SYNC_INTERVAL_MS = 12 * 3_600_000;
 
 let progress = new Map<string, ExportProgress>();
