@@ -17,6 +17,7 @@ import { startExport } from '../jobs.ts';
 import { KIND_LABELS } from './DataScreen.tsx';
 import { BackgroundExportOptions } from '../components/BackgroundExportOptions.tsx';
 import { PrivacyOptions } from '../components/PrivacyOptions.tsx';
+import { ReportOptions } from '../components/ReportOptions.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
 
@@ -183,7 +184,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
             <div key={kind} className="format-kind" role="group" aria-label={`Formats for ${KIND_LABELS[kind]}`}>
               <span className="format-kind-label">{KIND_LABELS[kind]}</span>
               <div className="chips">
-                {Object.values(FORMAT_META).filter((m) => m.kinds.includes(kind) && m.id !== 'original').map((meta) => {
+                {Object.values(FORMAT_META).filter((m) => m.kinds.includes(kind)).map((meta) => {
                   const isAvailable = available.includes(meta.id);
                   return (
                     <label key={meta.id} className={`chip${isAvailable ? '' : ' disabled'}`} title={meta.description}>
@@ -224,6 +225,9 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
             onChange={(e) => setOptions({ csv: { ...choices.options.csv, samples: e.target.checked } })} /> Also a CSV of samples per activity</label>
         </fieldset>
 
+        {Object.values(choices.formats).some((ids) => ids?.includes('pdf')) && (
+          <ReportOptions value={choices.options.pdf} onChange={(pdf) => setOptions({ pdf })} />
+        )}
         <PrivacyOptions value={choices.options.privacy} onChange={(privacy) => setOptions({ privacy })} />
         <PasswordField value={password} onChange={setPassword} />
 
