@@ -1,0 +1,145 @@
+// Schedules, templates, split parts, the audit view and the storage card, in the built app.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { openApp, readOpfs, REPO_ROOT, unzip, walk } from './helpers.ts';
+
+interface JobView { id: string; status: string; trigger: string; scheduleId?: string; fileNames?: string[] }
+type Hooks = {
+  takeaway: { loadDemo(o: object): Promise<unknown>; readDb: { table(name: string): { put(row: object): Promise<unknown>; get(id: string): Promise<Record<string, number> | undefined> } } };
+  takeawayJobs: {
+    enqueue(job: object): Promise<{ id: string }>;
+    list(): Promise<JobView[]>;
+    running(): Promise<void>;
+    builtInRequest(id: string, createdAtMs: number): object;
+  };
+};
+
+const DAY_MS = 86_400_000;
+
+async function loadSmall(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await (window as unknown as Hooks).takeaway.loadDemo({ seed: 5, endMs: Date.UTC(2026, 10, 1), days: 60, activityCount: 8, samplesPerActivity: 1_000, includeHealth: true, genericCount: 10 });
+  });
+}
+
+async function jobs(page: Page): Promise<JobView[]> {
+  return page.evaluate(() => (window as unknown as Hooks).takeawayJobs.list());
+}
+
+test('a schedule due in the past runs once on the next start, not once per missed day', async ({ page }) => {
+  await openApp(page);
+  await loadSmall(page);
+  // Saved three days ago, never run since: three daily runs were missed while the app was closed.
+  await page.evaluate(async (nowMs) => {
+    await (window as unknown as Hooks).takeaway.readDb.table('schedules').put({
+      id: 'daily-gpx', name: 'Daily GPX', templateId: 'builtin:gpx-mapping', destination: 'opfs:exports', frequency: 'daily',
+      timeOfDay: '03:00', timeZone: 'UTC', isPaused: false, lastRunMs: nowMs - 3 * 86_400_000, nextRunMs: nowMs - 3 * 86_400_000 + 3_600_000,
+    });
+  }, Date.now());
+  await page.reload();
+  await openApp(page, 'job');
+  await expect.poll(async () => (await jobs(page)).map((j) => `${j.trigger}:${j.scheduleId}:${j.status}`), { timeout: 60_000 })
+    .toEqual(['scheduled:daily-gpx:COMPLETED']);
+  const schedule = await page.evaluate(() => (window as unknown as Hooks).takeaway.readDb.table('schedules').get('daily-gpx'));
+  expect(schedule!.nextRunMs).toBeGreaterThan(Date.now());
+  expect(schedule!.nextRunMs).toBeLessThanOrEqual(Date.now() + DAY_MS);
+  await expect(page.locator('li.background-job[data-status="COMPLETED"]')).toContainText('Scheduled export');
+
+  // Opening the app again does not run it again.
+  await page.reload();
+  await openApp(page, 'automate');
+  await page.evaluate(() => (window as unknown as Hooks).takeawayJobs.running());
+  expect((await jobs(page)).length).toBe(1);
+  await expect(page.locator('li.schedule[data-id="daily-gpx"]')).toContainText('Next run');
+
+  // The audit view lists the run and exports it as CSV.
+  await page.getByRole('link', { name: 'Audit' }).click();
+  await expect(page.getByTestId('audit-total')).toContainText('1 completed export');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('gpx');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8');
+  expect(csv.split('\n')[0]).toContain('time_utc');
+  expect(csv).toMatch(/COMPLETED,system,PROCESSING,gpx/);
+});
+
+test('schedules reject a cron typo clearly, pause and resume; templates go out and back in as JSON', async ({ page }) => {
+  await openApp(page, 'automate');
+  const form = page.locator('form.schedule-form');
+  await form.getByLabel('Repeat').selectOption('cron');
+  await form.getByLabel(/Cron expression/).fill('0 3 * * Mnday');
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(form.getByRole('alert')).toContainText('cron expression "0 3 * * Mnday" is not valid');
+  await form.getByLabel(/Cron expression/).fill('0 3 * * 1');
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(form.getByRole('status')).toContainText('Next run');
+  const item = page.locator('li.schedule').first();
+  await item.getByRole('button', { name: 'Pause' }).click();
+  await expect(item).toHaveAttribute('data-paused', 'true');
+  await expect(item).toContainText('Paused.');
+  await item.getByRole('button', { name: 'Resume' }).click();
+  await expect(item).toHaveAttribute('data-paused', 'false');
+
+  const preset = page.locator('li.template[data-id="builtin:gpx-mapping"]');
+  const download = page.waitForEvent('download');
+  await preset.getByRole('button', { name: 'Export JSON' }).click();
+  const json = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as { schema: string; name: string };
+  expect(json.schema).toBe('takeaway-template');
+  const renamed = join(mkdtempSync(join(tmpdir(), 'takeaway-template-')), 'shared.json');
+  writeFileSync(renamed, JSON.stringify({ ...json, name: 'Team GPX' }));
+  await page.getByLabel(/Import a template file/).setInputFiles(renamed);
+  await expect(page.getByText('Imported template "Team GPX".')).toBeVisible();
+  await expect(page.locator('li.template h3', { hasText: 'Team GPX' })).toBeVisible();
+  await page.getByLabel(/Import a template file/).setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"schema":"other"}') });
+  await expect(page.locator('section[aria-labelledby="templates-title"] [role="status"]')).toContainText('not a Takeaway template file');
+});
+
+test('a split background export gives parts that each pass unzip -t and verify and together hold the whole export', async ({ page }) => {
+  await openApp(page);
+  await loadSmall(page);
+  const [whole, split] = await page.evaluate(async () => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    await hooks.running();
+    const request = hooks.builtInRequest('builtin:everything', Date.UTC(2026, 10, 24));
+    const a = await hooks.enqueue({ request, destination: 'opfs:exports' });
+    const b = await hooks.enqueue({ request, destination: 'opfs:exports?partBytes=131072' });
+    return [a.id, b.id];
+  });
+  await expect.poll(async () => (await jobs(page)).filter((j) => j.status === 'COMPLETED').length, { timeout: 90_000 }).toBe(2);
+  const parts = (await jobs(page)).find((j) => j.id === split)!.fileNames!;
+  expect(parts.length).toBeGreaterThan(1);
+  const wholeFiles = walk(unzip((await readOpfs(page, `exports/${whole}.zip`))!)).filter((p) => p !== 'manifest.json' && p !== 'SHA256SUMS');
+  const partFiles: string[] = [];
+  for (const path of parts) {
+    const zip = (await readOpfs(page, path))!;
+    const dir = mkdtempSync(join(tmpdir(), 'takeaway-part-'));
+    writeFileSync(join(dir, 'part.zip'), zip);
+    execFileSync('node', [join(REPO_ROOT, 'bin/takeaway.mjs'), 'verify', join(dir, 'part.zip')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    partFiles.push(...walk(unzip(zip)).filter((p) => !['manifest.json', 'SHA256SUMS', 'export-manifest.json'].includes(p)));
+  }
+  expect(partFiles.sort()).toEqual(wholeFiles.sort());
+
+  // The parts are offered one by one for download.
+  await page.getByRole('link', { name: 'Progress' }).click();
+  const card = page.locator(`li.background-job[data-id="${split}"]`);
+  await expect(card.getByRole('button', { name: /^Download takeaway-2026-11-24-\d{3}\.zip$/ })).toHaveCount(parts.length);
+  const download = page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Download takeaway-2026-11-24-001.zip' }).click();
+  expect((await download).suggestedFilename()).toBe('takeaway-2026-11-24-001.zip');
+});
+
+test('the Data screen shows storage used by exports against free space and asks for persistent storage', async ({ page }) => {
+  await openApp(page, 'data');
+  const card = page.locator('section.storage');
+  await expect(card.getByTestId('storage-free')).not.toBeEmpty();
+  await expect(card).toContainText('deleted after 30 days');
+  const button = card.getByRole('button', { name: /Keep app storage/ });
+  if (await button.isVisible()) {
+    await button.click();
+    await expect(card.getByRole('status').or(card.getByText('Storage is persistent.'))).toBeVisible();
+  }
+});
