@@ -136,3 +136,22 @@ test('@slow a 1M-sample background export survives a closed page and a killed wo
     + `closed after ${atClose} of ${activities} files: finished ${afterCloseS.toFixed(1)} s after reopening, kept ${(keptAfterClose / 1e6).toFixed(1)} MB; `
     + `killed after ${atKill} files: finished ${afterKillS.toFixed(1)} s after the kill`);
 });
+
+test('Pause and Resume on the Progress screen stop a running background export and continue it from its checkpoint', async ({ page }) => {
+  await openApp(page);
+  await loadDemo(page, 40, 10_000);
+  const id = await enqueueGpxExport(page);
+  await waitForFiles(page, id, 3);
+  await page.getByRole('link', { name: 'Progress' }).click();
+  const card = page.locator(`li.background-job[data-id="${id}"]`);
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await expect(card).toHaveAttribute('data-status', 'PAUSED');
+  await expect(card).toHaveAttribute('data-pause-reason', 'USER');
+  await expect(card).toContainText('Paused by you');
+  await page.getByRole('link', { name: 'History' }).click();
+  const inHistory = page.locator(`li.background-job[data-id="${id}"]`);
+  await inHistory.getByRole('button', { name: 'Resume' }).click();
+  await waitForCompleted(page, id, 120_000);
+  expect(await resumedBytes(page, id)).toBeGreaterThan(0);
+  await expect(page.locator(`li.history[data-id="${id}"]`)).toHaveAttribute('data-status', 'DONE');
+});
