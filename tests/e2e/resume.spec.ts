@@ -1,5 +1,5 @@
 // Background exports that lose their page or their worker halfway continue from their last checkpoint and end
-// with the same bytes as an uninterrupted run. The 1M-sample test is the slowest of the suite (tag @slow).
+// with the same bytes as an uninterrupted run. The 1M-sample test is the slowest of the suite (tag @slow: `--grep-invert @slow` skips it locally; CI runs it).
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ async function resumedBytes(page: Page, id: string): Promise<number> {
   }, id);
 }
 
-test('@slow a 1M-sample background export survives a closed page and a killed worker with the bytes of an uninterrupted run', async ({ context }) => {
+test('a 1M-sample background export survives a closed page and a killed worker with the bytes of an uninterrupted run', { tag: '@slow' }, async ({ context }) => {
   test.setTimeout(420_000);
   const page = await context.newPage();
   await openApp(page);
