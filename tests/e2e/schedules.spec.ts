@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, readOpfs, REPO_ROOT, unzip, walk } from './helpers.ts';
+import { openApp, readOpfs, REPO_ROOT, SCREENSHOTS, unzip, walk } from './helpers.ts';
 
 interface JobView { id: string; status: string; trigger: string; scheduleId?: string; fileNames?: string[] }
 type Hooks = {
@@ -141,5 +142,33 @@ test('the Data screen shows storage used by exports against free space and asks 
   if (await button.isVisible()) {
     await button.click();
     await expect(card.getByRole('status').or(card.getByText('Storage is persistent.'))).toBeVisible();
+  }
+});
+
+/** Fails on serious or critical axe findings of the page as it is. */
+async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), label).toEqual([]);
+}
+
+test('Automate, Audit and the background jobs panel pass axe at phone and desktop width', async ({ page }) => {
+  await openApp(page);
+  await loadSmall(page);
+  const id = await page.evaluate(async () => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    await hooks.running();
+    return (await hooks.enqueue({ request: hooks.builtInRequest('builtin:gpx-mapping', Date.UTC(2026, 10, 24)), destination: 'opfs:exports' })).id;
+  });
+  await expect.poll(async () => (await jobs(page)).find((j) => j.id === id)?.status, { timeout: 60_000 }).toBe('COMPLETED');
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    for (const route of ['automate', 'audit', 'job']) {
+      await page.goto(`/?demo=none#/${route}`);
+      await page.locator('main h1').waitFor();
+      if (route === 'job') await expect(page.locator('li.background-job')).toHaveCount(1);
+      await page.screenshot({ path: join(SCREENSHOTS, `${route}-background-${width}.png`), fullPage: true });
+      await expectAccessible(page, `${route} at ${width}px`);
+    }
   }
 });
