@@ -15,6 +15,27 @@ import { readDb } from './services.ts';
 
 /** The page's only door to the jobs worker. */
 export const jobsBridge = new JobsBridge();
+
+const DAY_MS = 86_400_000;
+/** How long exports may be kept in app storage; `Infinity` keeps them until deleted by hand. */
+export const RETENTION_CHOICES: readonly { ms: number; label: string }[] = [
+  { ms: 7 * DAY_MS, label: '7 days' }, { ms: 30 * DAY_MS, label: '30 days' }, { ms: 90 * DAY_MS, label: '90 days' },
+  { ms: 365 * DAY_MS, label: '1 year' }, { ms: Infinity, label: 'until I delete them' },
+];
+const RETENTION_KEY = 'takeaway.retentionMs';
+
+/** The chosen retention (default 30 days), kept in localStorage: it is a setting of this browser. */
+export function retentionMs(): number {
+  const stored = Number(localStorage.getItem(RETENTION_KEY));
+  return RETENTION_CHOICES.some((c) => c.ms === stored) ? stored : 30 * DAY_MS;
+}
+
+/** Stores the retention and applies it now to the exports already kept. */
+export async function setRetentionMs(ms: number): Promise<void> {
+  localStorage.setItem(RETENTION_KEY, String(ms));
+  await jobsBridge.api().setRetention(ms);
+}
+jobsBridge.retentionMs = retentionMs;
 /** Tag of the Periodic Background Sync that checks schedules (sw.ts listens for it). */
 export { SCHEDULES_SYNC_TAG } from '../sw-schedules.ts';
 import { SCHEDULES_SYNC_TAG } from '../sw-schedules.ts';

@@ -14,6 +14,8 @@ export interface JobsWorkerApi {
   start(): Promise<{ isRunner: boolean }>;
   /** Resolves once this worker runs the queue and has recovered interrupted jobs (waits while another tab runs it). */
   running(): Promise<void>;
+  /** How long finished exports are kept, ms (`Infinity`: until deleted); applied to those kept already. */
+  setRetention(retentionMs: number): Promise<void>;
   /** Adds a background job; it starts when there is room. */
   enqueue(job: NewBackgroundJob): Promise<JobRow>;
   pause(jobId: string): Promise<void>;

@@ -9,6 +9,8 @@ import type { JobsWorkerApi } from './jobs-api.ts';
 export class JobsBridge {
   private worker: Worker | undefined;
   private remote: Remote<JobsWorkerApi> | undefined;
+  /** Read when the worker starts: how long finished exports are kept, ms. */
+  retentionMs: () => number = () => 30 * 86_400_000;
   private readonly progressListeners = new Set<(jobId: string, progress: ExportProgress) => void>();
 
   /** The worker, started (and its runner started) on first use. */
@@ -22,6 +24,8 @@ export class JobsBridge {
       void remote.watch(proxy((jobId: string, progress: ExportProgress) => {
         for (const listener of this.progressListeners) listener(jobId, progress);
       }));
+      // Messages are handled in order: the retention is set before the runner starts and expires anything.
+      void remote.setRetention(this.retentionMs());
       void remote.start();
     }
     return this.remote;

@@ -39,6 +39,7 @@ const api: JobsWorkerApi = {
     return { isRunner: await started };
   },
   running: () => jobs.owned,
+  setRetention: (retentionMs) => jobs.setRetention(retentionMs),
   enqueue: (job) => jobs.enqueue(job),
   pause: (id) => jobs.pause(id),
   resume: (id) => jobs.resume(id),

@@ -60,7 +60,7 @@ export class BackgroundJobs {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(JOBS_CHANNEL) : undefined;
   private readonly now: () => number;
-  private readonly retentionMs: number;
+  private retentionMs: number;
   /** Resolves once this worker runs the queue (at once when no other tab does). */
   readonly owned: Promise<void>;
   private markOwned: () => void = () => {};
@@ -115,12 +115,30 @@ export class BackgroundJobs {
     }
     await this.expire();
     await this.checkSchedules();
-    this.timer ??= setInterval(() => { void this.checkSchedules().catch((e: unknown) => console.warn('schedule check failed', e)); }, SCHEDULE_CHECK_MS);
+    this.timer ??= setInterval(() => {
+      void this.checkSchedules().then(() => this.expire()).catch((e: unknown) => console.warn('schedule check or retention failed', e));
+    }, SCHEDULE_CHECK_MS);
     await this.queue.pump();
   }
 
-  /** Deletes workspace exports past their retention (and their History downloads). */
+  /**
+   * Sets how long finished exports are kept (`Infinity`: until deleted by hand) and applies it to the exports
+   * already kept, counted from when each finished.
+   */
+  async setRetention(retentionMs: number): Promise<void> {
+    this.retentionMs = retentionMs;
+    if (this.isOwner) await this.expire();
+  }
+
+  /** Applies the retention to every finished export, then deletes those past it (and their History downloads). */
   async expire(): Promise<string[]> {
+    await this.db.transaction('rw', this.db.exportJobs, async () => {
+      const completed = (await jobsTable(this.db).where('status').equals('COMPLETED').toArray()).filter(isBackgroundJob);
+      for (const job of completed) {
+        const expiresAtMs = Number.isFinite(this.retentionMs) ? (job.finishedAtMs ?? job.updatedAtMs) + this.retentionMs : undefined;
+        if (job.expiresAtMs !== expiresAtMs) await jobsTable(this.db).update(job.id, { expiresAtMs });
+      }
+    });
     const expired = await expireExports(this.db, { deleteFile: deleteOpfsPath }, this.now());
     for (const id of expired) await this.db.exportHistory.update(id, { opfsPath: undefined } as never);
     return expired;

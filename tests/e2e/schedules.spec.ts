@@ -133,15 +133,40 @@ test('a split background export gives parts that each pass unzip -t and verify a
   expect((await download).suggestedFilename()).toBe('takeaway-2026-11-24-001.zip');
 });
 
-test('the Data screen shows storage used by exports against free space and asks for persistent storage', async ({ page }) => {
+test('the Data screen shows export storage against free space, asks for persistence, and a shorter retention deletes only older exports', async ({ page }) => {
+  await openApp(page, 'data');
+  await loadSmall(page);
+  const [old, fresh] = await page.evaluate(async () => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    await hooks.running();
+    const request = hooks.builtInRequest('builtin:gpx-mapping', Date.UTC(2026, 10, 24));
+    return [(await hooks.enqueue({ request, destination: 'opfs:exports' })).id, (await hooks.enqueue({ request, destination: 'opfs:exports' })).id];
+  });
+  await expect.poll(async () => (await jobs(page)).filter((j) => j.status === 'COMPLETED').length, { timeout: 60_000 }).toBe(2);
+  // One export finished ten days ago (the clock of a test cannot wait that long).
+  await page.evaluate(async (id) => {
+    const table = (window as unknown as { takeaway: { readDb: { table(n: string): { update(id: string, c: object): Promise<number> } } } }).takeaway.readDb.table('exportJobs');
+    await table.update(id, { finishedAtMs: Date.now() - 10 * 86_400_000 });
+  }, old);
+  await page.reload();
   await openApp(page, 'data');
   const card = page.locator('section.storage');
   await expect(card.getByTestId('storage-free')).not.toBeEmpty();
-  await expect(card).toContainText('deleted after 30 days');
-  const button = card.getByRole('button', { name: /Keep app storage/ });
+  await expect(card.getByTestId('storage-exports')).not.toHaveText('0 B');
+  const retention = card.getByLabel('Keep exports in app storage for');
+  await expect(retention).toHaveValue(String(30 * DAY_MS));
+  await retention.selectOption({ label: '7 days' });
+  await expect.poll(async () => (await jobs(page)).map((j) => `${j.id === old ? 'old' : 'fresh'}:${j.status}`).sort()).toEqual(['fresh:COMPLETED', 'old:EXPIRED']);
+  expect(await readOpfs(page, `exports/${old}.zip`)).toBeUndefined();
+  expect(await readOpfs(page, `exports/${fresh}.zip`)).toBeDefined();
+  await page.reload();
+  await openApp(page, 'data');
+  await expect(page.locator('section.storage').getByLabel('Keep exports in app storage for')).toHaveValue(String(7 * DAY_MS));
+
+  const button = page.locator('section.storage').getByRole('button', { name: /Keep app storage/ });
   if (await button.isVisible()) {
     await button.click();
-    await expect(card.getByRole('status').or(card.getByText('Storage is persistent.'))).toBeVisible();
+    await expect(page.locator('section.storage').getByRole('status').or(page.getByText('Storage is persistent.'))).toBeVisible();
   }
 });
 

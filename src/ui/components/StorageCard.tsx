@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { estimateStorage, requestPersistentStorage, type StorageFigures } from '../../platform/storage.ts';
 import { formatBytes } from '../format.ts';
+import { RETENTION_CHOICES, retentionMs, setRetentionMs } from '../background-jobs.ts';
 
 async function exportBytes(): Promise<number> {
   let total = 0;
@@ -23,6 +24,7 @@ export function StorageCard() {
   const [exportsBytes, setExportsBytes] = useState<number>();
   const [isPersisted, setPersisted] = useState<boolean>();
   const [note, setNote] = useState<string>();
+  const [keepMs, setKeepMs] = useState(retentionMs);
   useEffect(() => {
     void estimateStorage().then(setFigures);
     void exportBytes().then(setExportsBytes);
@@ -43,9 +45,20 @@ export function StorageCard() {
           <div><dt>Free for this app</dt><dd data-testid="storage-free">{formatBytes(figures.freeBytes)}</dd></div>
         </dl>
       ) : <p className="muted">This browser does not say how much space is used.</p>}
+      <div className="field">
+        <label htmlFor="retention">Keep exports in app storage for</label>
+        <select id="retention" value={keepMs} onChange={(e) => {
+          const ms = Number(e.target.value);
+          setKeepMs(ms);
+          void setRetentionMs(ms).then(() => exportBytes().then(setExportsBytes));
+        }}>
+          {RETENTION_CHOICES.map((c) => <option key={c.label} value={c.ms}>{c.label}</option>)}
+        </select>
+      </div>
       <p className="muted">
-        Exports kept in app storage are deleted after 30 days. Unless storage is persistent, the browser may also
-        clear it when the disk runs low, exports and unfinished background exports included.
+        Older exports are deleted when the app starts (and while it is open); History keeps their record. Unless
+        storage is persistent, the browser may also clear app storage when the disk runs low, exports and unfinished
+        background exports included.
       </p>
       {isPersisted ? <p className="ok">Storage is persistent.</p> : (
         <button type="button" className="secondary" onClick={() => void ask()}>Keep app storage (persistent)</button>
