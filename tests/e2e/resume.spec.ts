@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, readOpfs, unzip } from './helpers.ts';
+import { openApp, readOpfs, stubSavePicker, unzip } from './helpers.ts';
 
 interface JobView { id: string; status: string; pauseReason?: string; sizeBytes?: number; fileNames?: string[]; startedAtMs?: number; finishedAtMs?: number }
 type Hooks = {
@@ -64,13 +64,14 @@ async function waitForCompleted(page: Page, id: string, timeoutMs = 180_000): Pr
 }
 
 /** SHA-256 of an OPFS file, computed in the page (the zips are tens of MB). */
-async function opfsSha256(page: Page, path: string): Promise<string> {
-  return page.evaluate(async (p) => {
-    const [dirName, name] = p.split('/');
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(dirName);
+async function opfsSha256(page: Page, path: string, under = 'exports'): Promise<string> {
+  return page.evaluate(async ([p, dirName]) => {
+    const name = p.split('/').pop()!;
+    const root = await navigator.storage.getDirectory();
+    const dir = dirName ? await root.getDirectoryHandle(dirName) : root;
     const bytes = await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer();
     return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  }, path);
+  }, [path, under] as const);
 }
 
 async function resumedBytes(page: Page, id: string): Promise<number> {
@@ -138,6 +139,7 @@ test('a 1M-sample background export survives a closed page and a killed worker w
 });
 
 test('Pause and Resume on the Progress screen stop a running background export and continue it from its checkpoint', async ({ page }) => {
+  await stubSavePicker(page);
   await openApp(page);
   await loadDemo(page, 40, 10_000);
   const id = await enqueueGpxExport(page);
@@ -154,4 +156,9 @@ test('Pause and Resume on the Progress screen stop a running background export a
   await waitForCompleted(page, id, 120_000);
   expect(await resumedBytes(page, id)).toBeGreaterThan(0);
   await expect(page.locator(`li.history[data-id="${id}"]`)).toHaveAttribute('data-status', 'DONE');
+
+  // "Save to a file…" copies the finished archive into the picked file (the stub picks an OPFS file).
+  await inHistory.getByRole('button', { name: 'Save to a file…' }).click();
+  await expect(inHistory.getByRole('status')).toContainText('Saved to takeaway-2026-11-24.zip');
+  expect(await opfsSha256(page, 'takeaway-2026-11-24.zip', '')).toBe(await opfsSha256(page, `exports/${id}.zip`));
 });

@@ -45,7 +45,8 @@ export function BackgroundExportOptions({ request, onStarted }: { request: Expor
       <p className="muted">
         Written into app storage with a checkpoint after every file: closing the tab, a reload or a crash loses
         nothing, and it continues by itself next time. An export to a file you pick is written straight into that
-        file and starts over if interrupted; for big exports use this, then download.
+        file and starts over if interrupted; for big exports use this, then download it or use “Save to a file…”
+        once it is done.
       </p>
       <label className="check">
         <input type="checkbox" checked={isSplit} onChange={(e) => setSplit(e.target.checked)} /> Split into parts

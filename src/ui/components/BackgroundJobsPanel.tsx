@@ -3,10 +3,12 @@
 
 import { useState } from 'react';
 import type { JobRow } from '../../jobs/lifecycle.ts';
-import { downloadFile } from '../../platform/save.ts';
+import { downloadFile, pickerSaveMethod } from '../../platform/save.ts';
+import type { ExportProgress } from '../../engine/progress.ts';
 import { readOpfsPath } from '../../platform/opfs-resumable-sink.ts';
 import { enqueueBackgroundJob, jobsBridge, useBackgroundJobs, useJobProgress } from '../background-jobs.ts';
-import { formatBytes, formatDateTime } from '../format.ts';
+import { formatBytes, formatCount, formatDateTime } from '../format.ts';
+import { support } from '../services.ts';
 
 const STATUS_TEXT: Record<JobRow['status'], string> = {
   INITIATED: 'Waiting', PROCESSING: 'Running', PAUSED: 'Paused', COMPLETED: 'Done', CANCELLED: 'Cancelled', FAILED: 'Failed', EXPIRED: 'Expired',
@@ -18,7 +20,18 @@ function downloadName(job: JobRow, path: string, index: number, count: number): 
   return count > 1 || /-part-\d+\.zip$/.test(path) ? `takeaway-${day}-${String(index + 1).padStart(3, '0')}.zip` : `takeaway-${day}.zip`;
 }
 
-function JobItem({ job, percent }: { job: JobRow; percent?: number }) {
+/** Copies a finished archive from app storage into a file the person picks (the resumable way to a picked file). */
+async function saveToPickedFile(path: string, name: string): Promise<string | undefined> {
+  const target = await pickerSaveMethod.chooseTarget(name);
+  if (!target || target.kind !== 'file-handle') return undefined;
+  const file = await readOpfsPath(path);
+  if (!file) throw new Error('This file is no longer in app storage.');
+  await file.stream().pipeTo(await target.handle.createWritable());
+  return `Saved to ${target.handle.name}.`;
+}
+
+function JobItem({ job, progress }: { job: JobRow; progress?: ExportProgress }) {
+  const percent = Math.floor((progress?.fraction ?? 0) * 100);
   const [note, setNote] = useState<string>();
   const api = () => jobsBridge.api();
   const act = (task: () => Promise<unknown>) => { setNote(undefined); void task().catch((e: unknown) => setNote(e instanceof Error ? e.message : String(e))); };
@@ -32,8 +45,8 @@ function JobItem({ job, percent }: { job: JobRow; percent?: number }) {
       </div>
       {job.status === 'PROCESSING' && (
         <>
-          <progress max={100} value={percent ?? 0} aria-label="Progress">{percent ?? 0}%</progress>
-          <span data-testid="background-percent">{percent ?? 0}%</span>
+          <progress max={100} value={percent} aria-label="Progress">{percent}%</progress>
+          <p><span data-testid="background-percent">{percent}%</span> · {formatCount(progress?.filesDone ?? 0)} files, {formatBytes(progress?.bytesOut ?? 0)} written{progress?.currentFile ? <> · <code>{progress.currentFile}</code></> : null}</p>
         </>
       )}
       {job.status === 'PAUSED' && job.pauseReason === 'INTERRUPTED' && (
@@ -60,6 +73,9 @@ function JobItem({ job, percent }: { job: JobRow; percent?: number }) {
             downloadFile(file, downloadName(job, path, i, files.length));
           })}>Download {downloadName(job, path, i, files.length)}</button>
         ))}
+        {job.status === 'COMPLETED' && files.length === 1 && support.hasSavePicker && (
+          <button type="button" className="secondary" onClick={() => act(async () => setNote(await saveToPickedFile(files[0], downloadName(job, files[0], 0, 1))))}>Save to a file…</button>
+        )}
       </div>
       {note && <p role="status">{note}</p>}
     </li>
@@ -79,7 +95,7 @@ export function BackgroundJobsPanel({ limit = 10 }: { limit?: number }) {
       <p className="muted">These survive a closed tab or a reload: they checkpoint after every file and continue where they stopped.</p>
       <ul className="history-list">
         {[...active, ...ended].map((job) => (
-          <JobItem key={job.id} job={job} percent={job.status === 'PROCESSING' ? Math.floor((progress.get(job.id)?.fraction ?? 0) * 100) : undefined} />
+          <JobItem key={job.id} job={job} progress={progress.get(job.id)} />
         ))}
       </ul>
     </section>
