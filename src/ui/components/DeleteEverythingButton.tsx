@@ -5,12 +5,14 @@ import { useState } from 'react';
 import { deleteEverything, type DeleteReport } from '../../platform/delete-everything.ts';
 import { bridge, readDb } from '../services.ts';
 import { syncBridge } from '../sync-service.ts';
+import { jobsBridge } from '../background-jobs.ts';
 import { formatBytes } from '../format.ts';
 
-/** Closes what holds the database open in this page: the read connection and both workers. */
+/** Closes what holds the database open in this page: the read connection and every worker. */
 async function shutDown(): Promise<void> {
   bridge.terminate();
   syncBridge.terminate();
+  jobsBridge.terminate();
   readDb.close();
 }
 
