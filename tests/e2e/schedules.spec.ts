@@ -197,3 +197,56 @@ test('Automate, Audit and the background jobs panel pass axe at phone and deskto
     }
   }
 });
+
+test('a folder chosen once is mirrored: the second run writes nothing unchanged and foreign files stay', async ({ page }) => {
+  // The folder picker returns an OPFS folder, so the app's real File System Access code runs.
+  await page.addInitScript(() => {
+    (window as unknown as { showDirectoryPicker: unknown }).showDirectoryPicker = async () =>
+      (await navigator.storage.getDirectory()).getDirectoryHandle('Backups', { create: true });
+  });
+  await openApp(page, 'automate');
+  await loadSmall(page);
+  await page.getByRole('button', { name: /Choose a folder to keep up to date/ }).click();
+  const destination = page.locator('form.schedule-form').getByLabel('Destination');
+  await expect(destination).toHaveValue(/^folder:/);
+  const folder = await destination.inputValue();
+  await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('Backups');
+    const writable = await (await dir.getFileHandle('my-notes.txt', { create: true })).createWritable();
+    await writable.write('mine');
+    await writable.close();
+  });
+  const runMirror = () => page.evaluate(async (dest) => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    await hooks.running();
+    return (await hooks.enqueue({ request: hooks.builtInRequest('builtin:gpx-mapping', Date.UTC(2026, 10, 24)), destination: dest })).id;
+  }, folder);
+  const mirrored = async (id: string) => page.evaluate(async (jobId) => {
+    const db = (window as unknown as { takeaway: { readDb: { table(n: string): { where(i: string): { equals(v: string): { toArray(): Promise<{ action: string; detail?: string }[]> } } } } } }).takeaway.readDb;
+    return (await db.table('auditLog').where('jobId').equals(jobId).toArray()).find((r) => r.action === 'MIRRORED')?.detail;
+  }, id);
+  const first = await runMirror();
+  await expect.poll(async () => (await jobs(page)).find((j) => j.id === first)?.status, { timeout: 60_000 }).toBe('COMPLETED');
+  const files = await page.evaluate(async () => {
+    const out: string[] = [];
+    const walkDir = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+      for await (const [name, entry] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+        if (entry.kind === 'directory') await walkDir(entry as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else out.push(`${prefix}${name}`);
+      }
+    };
+    await walkDir(await (await navigator.storage.getDirectory()).getDirectoryHandle('Backups'), '');
+    return out.sort();
+  });
+  expect(files).toContain('manifest.json');
+  expect(files).toContain('my-notes.txt');
+  expect(files).toContain('.takeaway-mirror.json');
+  expect(files.filter((f) => f.startsWith('activities/gpx/')).length).toBeGreaterThan(0);
+  expect(await mirrored(first)).toMatch(/^\d+ written, 0 removed, 0 unchanged$/);
+  expect((await jobs(page)).find((j) => j.id === first)?.fileNames).toEqual([]);
+
+  const second = await runMirror();
+  await expect.poll(async () => (await jobs(page)).find((j) => j.id === second)?.status, { timeout: 60_000 }).toBe('COMPLETED');
+  expect(await mirrored(second)).toMatch(/^0 written, 0 removed, \d+ unchanged$/);
+  expect(await readOpfs(page, 'Backups/my-notes.txt')).toEqual(Buffer.from('mine'));
+});

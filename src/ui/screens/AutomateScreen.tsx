@@ -75,7 +75,7 @@ const FREQUENCIES: { id: ScheduleFrequency; label: string }[] = [
 ];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-function ScheduleForm({ templates, folders }: { templates: ExportTemplate[]; folders: SavedFolder[] }) {
+function ScheduleForm({ templates, folders, onFolder }: { templates: ExportTemplate[]; folders: SavedFolder[]; onFolder: (folder: SavedFolder) => void }) {
   const ids = useId();
   const [name, setName] = useState('Weekly backup');
   const [templateId, setTemplateId] = useState('builtin:everything');
@@ -106,7 +106,9 @@ function ScheduleForm({ templates, folders }: { templates: ExportTemplate[]; fol
   };
   const chooseFolder = async () => {
     const folder = await pickFolder().catch((e: unknown) => { setError(errorText(e)); return undefined; });
-    if (folder) setDestination(formatDestination({ kind: 'folder', folderId: folder.id }));
+    if (!folder) return;
+    onFolder(folder);
+    setDestination(formatDestination({ kind: 'folder', folderId: folder.id }));
   };
 
   return (
@@ -194,7 +196,7 @@ export function AutomateScreen() {
         <h2 id="schedules-title">Schedules</h2>
         {schedules.length === 0 && <p className="muted">No schedule yet.</p>}
         <ul className="history-list">{schedules.map((s) => <ScheduleItem key={s.id} schedule={s} templates={templates} folders={folders} />)}</ul>
-        <ScheduleForm templates={templates} folders={folders} />
+        <ScheduleForm templates={templates} folders={folders} onFolder={(folder) => setFolders((list) => [...list, folder])} />
       </section>
     </section>
   );
