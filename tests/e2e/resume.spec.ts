@@ -74,12 +74,14 @@ async function opfsSha256(page: Page, path: string, under = 'exports'): Promise<
   }, [path, under] as const);
 }
 
-async function resumedBytes(page: Page, id: string): Promise<number> {
+/** Bytes kept from before the interruption and the time the replay of them took, from the RESUMED audit entry. */
+async function resumed(page: Page, id: string): Promise<{ bytes: number; replayMs: number }> {
   return page.evaluate(async (jobId) => {
     const db = (window as unknown as { takeaway: { readDb: { table(n: string): { where(i: string): { equals(v: string): { toArray(): Promise<{ action: string; detail?: string }[]> } } } } } }).takeaway.readDb;
     const rows = await db.table('auditLog').where('jobId').equals(jobId).toArray();
     const resumed = rows.find((r) => r.action === 'RESUMED');
-    return Number(/after (\d+) bytes/.exec(resumed?.detail ?? '')?.[1] ?? 0);
+    const detail = resumed?.detail ?? '';
+    return { bytes: Number(/after (\d+) bytes/.exec(detail)?.[1] ?? 0), replayMs: Number(/took (\d+) ms/.exec(detail)?.[1] ?? NaN) };
   }, id);
 }
 
@@ -109,8 +111,8 @@ test('a 1M-sample background export survives a closed page and a killed worker w
   await expect(next.locator(`li.background-job[data-id="${closed}"]`)).toBeVisible();
   const closedJob = await waitForCompleted(next, closed);
   const afterCloseS = (Date.now() - reopenedAt) / 1000;
-  const keptAfterClose = await resumedBytes(next, closed);
-  expect(keptAfterClose).toBeGreaterThan(0);
+  const afterClose = await resumed(next, closed);
+  expect(afterClose.bytes).toBeGreaterThan(0);
   expect(closedJob.sizeBytes).toBe(referenceJob.sizeBytes);
   expect(await opfsSha256(next, `exports/${closed}.zip`)).toBe(referenceSha);
 
@@ -121,7 +123,8 @@ test('a 1M-sample background export survives a closed page and a killed worker w
   const killedAt = Date.now();
   await waitForCompleted(next, killed);
   const afterKillS = (Date.now() - killedAt) / 1000;
-  expect(await resumedBytes(next, killed)).toBeGreaterThan(0);
+  const afterKill = await resumed(next, killed);
+  expect(afterKill.bytes).toBeGreaterThan(0);
   expect(await opfsSha256(next, `exports/${killed}.zip`)).toBe(referenceSha);
 
   // The archive itself passes unzip -t and its manifest lists every activity.
@@ -134,8 +137,8 @@ test('a 1M-sample background export survives a closed page and a killed worker w
   for (const file of manifest.files) expect(createHash('sha256').update(readFileSync(join(out, file.path))).digest('hex'), file.path).toBe(file.sha256);
 
   console.log(`uninterrupted: ${referenceS.toFixed(1)} s, ${(referenceJob.sizeBytes! / 1e6).toFixed(1)} MB; `
-    + `closed after ${atClose} of ${activities} files: finished ${afterCloseS.toFixed(1)} s after reopening, kept ${(keptAfterClose / 1e6).toFixed(1)} MB; `
-    + `killed after ${atKill} files: finished ${afterKillS.toFixed(1)} s after the kill`);
+    + `closed after ${atClose} of ${activities} files: finished ${afterCloseS.toFixed(1)} s after reopening, kept ${(afterClose.bytes / 1e6).toFixed(1)} MB, replayed in ${(afterClose.replayMs / 1000).toFixed(1)} s; `
+    + `killed after ${atKill} files: finished ${afterKillS.toFixed(1)} s after the kill, kept ${(afterKill.bytes / 1e6).toFixed(1)} MB, replayed in ${(afterKill.replayMs / 1000).toFixed(1)} s`);
 });
 
 test('Pause and Resume on the Progress screen stop a running background export and continue it from its checkpoint', async ({ page }) => {
@@ -154,7 +157,7 @@ test('Pause and Resume on the Progress screen stop a running background export a
   const inHistory = page.locator(`li.background-job[data-id="${id}"]`);
   await inHistory.getByRole('button', { name: 'Resume' }).click();
   await waitForCompleted(page, id, 120_000);
-  expect(await resumedBytes(page, id)).toBeGreaterThan(0);
+  expect((await resumed(page, id)).bytes).toBeGreaterThan(0);
   await expect(page.locator(`li.history[data-id="${id}"]`)).toHaveAttribute('data-status', 'DONE');
 
   // "Save to a file…" copies the finished archive into the picked file (the stub picks an OPFS file).
