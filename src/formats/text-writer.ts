@@ -40,8 +40,12 @@ export async function* encodeTextPieces(
   if (rest) yield rest;
 }
 
-/** Bytes gathered before a {@link BytePieceWriter} calls itself full. */
-export const TEXT_PIECE_BYTES = 16_384;
+/**
+ * Bytes gathered before a {@link BytePieceWriter} calls itself full. 64 KB rather than 16 KB: every piece pays
+ * a hash update, a stream pull and zip.js's re-chunking into 256 KB blocks, and a 200k-sample FIT+GPX+TCX+CSV
+ * export took ~10% less CPU with 64 KB pieces (3.2–3.3 s against 3.6–4.0 s, loaded 2-core machine).
+ */
+export const TEXT_PIECE_BYTES = 65_536;
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 /** Scaled values below this have at most 15 significant digits, so `String(n / 10^d)` is exactly n's digits with a dot. */
