@@ -35,7 +35,7 @@ export function PasswordField({ value, onChange }: { value: string; onChange: (n
   return (
     <fieldset className="password">
       <legend>Protect the zip</legend>
-      <p className="muted">With a password, every file in the zip (its manifest too) is encrypted with AES-256. 7-Zip, WinZip and macOS Archive Utility with an extension open it. The password is not kept anywhere: if you lose it, the zip cannot be opened.</p>
+      <p className="muted">With a password, every file in the zip (its manifest too) is encrypted with AES-256. 7-Zip, WinZip and other tools that read AES zips open it. The password is not kept anywhere: if you lose it, the zip cannot be opened.</p>
       <div className="row">
         <div className="field">
           <label htmlFor={`${ids}-pw`}>Password (optional)</label>

@@ -37,7 +37,6 @@ export function ServerFallbackOffer({ estimatedBytes, freeBytes, request, hasPas
   if (!reason) return null;
   const server = serverConnection();
   const serverHost = new URL(connection.serverUrl, location.href).host;
-  const recordsHost = new URL(connection.recordsUrl, location.href).host;
 
   const onRun = async () => {
     setBusy(true);
@@ -63,7 +62,7 @@ export function ServerFallbackOffer({ estimatedBytes, freeBytes, request, hasPas
       <p>If you agree, these go to the export server at <strong>{serverHost}</strong>:</p>
       <ul>
         <li>the export's settings (kinds, dates, filters, formats and privacy options above), and</li>
-        <li>your access token, which the server uses to read your records from <strong>{recordsHost}</strong> and to know the export is yours.</li>
+        <li>your access token, which the server uses to read your records from your account's records API (not from this device) and to know the export is yours.</li>
       </ul>
       <p className="muted">The server builds the zip, keeps it for a limited time for you to download, and deletes it after that or when you delete it in History. Your data on this device is not uploaded.{hasPassword ? ' The password you typed is not sent: a server export is not encrypted.' : ''}</p>
       {!server ? (
