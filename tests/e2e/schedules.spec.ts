@@ -85,6 +85,15 @@ test('schedules reject a cron typo clearly, pause and resume; templates go out a
   await item.getByRole('button', { name: 'Resume' }).click();
   await expect(item).toHaveAttribute('data-paused', 'false');
 
+  // Any wizard configuration can be saved as a template from the preview.
+  await page.getByRole('link', { name: 'Export' }).click();
+  await page.getByRole('button', { name: 'Preview export' }).click();
+  await page.getByLabel('Template name').fill('My wizard settings');
+  await page.getByRole('button', { name: 'Save as template' }).click();
+  await expect(page.getByText('Saved as template "My wizard settings"')).toBeVisible();
+  await page.getByRole('link', { name: 'Automate' }).click();
+  await expect(page.locator('li.template h3', { hasText: 'My wizard settings' })).toBeVisible();
+
   const preset = page.locator('li.template[data-id="builtin:gpx-mapping"]');
   const download = page.waitForEvent('download');
   await preset.getByRole('button', { name: 'Export JSON' }).click();
@@ -249,4 +258,30 @@ test('a folder chosen once is mirrored: the second run writes nothing unchanged 
   await expect.poll(async () => (await jobs(page)).find((j) => j.id === second)?.status, { timeout: 60_000 }).toBe('COMPLETED');
   expect(await mirrored(second)).toMatch(/^0 written, 0 removed, \d+ unchanged$/);
   expect(await readOpfs(page, 'Backups/my-notes.txt')).toEqual(Buffer.from('mine'));
+});
+
+test('with two tabs open one runs the queue; a job started in the other runs there, and the second takes over when the first closes', async ({ context }) => {
+  const first = await context.newPage();
+  await openApp(first);
+  await loadSmall(first);
+  await first.evaluate(() => (window as unknown as Hooks).takeawayJobs.running());
+  const second = await context.newPage();
+  await openApp(second);
+  const id = await second.evaluate(async () => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    return (await hooks.enqueue({ request: hooks.builtInRequest('builtin:gpx-mapping', Date.UTC(2026, 10, 24)), destination: 'opfs:exports' })).id;
+  });
+  await expect.poll(async () => (await jobs(second)).find((j) => j.id === id)?.status, { timeout: 60_000 }).toBe('COMPLETED');
+  const isRunner = (page: Page) => page.evaluate(async () => (await (window as unknown as { takeawayJobs: { bridge: { api(): { start(): Promise<{ isRunner: boolean }> } } } }).takeawayJobs.bridge.api().start()).isRunner);
+  expect(await isRunner(first)).toBe(true);
+  expect(await isRunner(second)).toBe(false);
+  expect(await second.evaluate(async () => (await navigator.locks.query()).held?.filter((l) => l.name === 'takeaway-job-runner').length)).toBe(1);
+  await first.close();
+  // The second tab's worker was waiting for the lock: it now runs the queue.
+  await second.evaluate(() => (window as unknown as Hooks).takeawayJobs.running());
+  const next = await second.evaluate(async () => {
+    const hooks = (window as unknown as Hooks).takeawayJobs;
+    return (await hooks.enqueue({ request: hooks.builtInRequest('builtin:gpx-mapping', Date.UTC(2026, 10, 25)), destination: 'opfs:exports' })).id;
+  });
+  await expect.poll(async () => (await jobs(second)).find((j) => j.id === next)?.status, { timeout: 60_000 }).toBe('COMPLETED');
 });
