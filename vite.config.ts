@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { mswDevWorker } from './tests/mocks/vite-msw-plugin.ts';
 
 /**
  * The app's Content-Security-Policy (docs/privacy.md): no inline script, no eval, nothing from another origin.
@@ -35,6 +36,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 export default defineConfig({
   plugins: [
     react(),
+    mswDevWorker(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -26,6 +26,9 @@ function Root() {
   return <App update={update} />;
 }
 
+// Dev only (dead code in a build): the emulated records API in the browser, for "Sync now" with demo-token.
+if (import.meta.env.DEV) void import('./dev-records-api.ts').then((m) => m.startDevRecordsApi()).catch((error: unknown) => console.warn('emulated records API', error));
+
 registerServiceWorker((reload) => {
   pendingUpdate = reload;
   showUpdate?.(reload);
