@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and writes BENCHMARKS.md with the machine and the date.
 // Nothing here asserts a time: the numbers are for reading. Flags: --quick (smaller sizes), --skip-10m,
-// --browser (also the Chromium worker export; needs `vite build` first).
+// --browser (also the Chromium worker export; needs `vite build` first), --zip64 (writes a 4.8 GB archive).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -106,6 +106,17 @@ log();
 log(`- PDF report of a year of demo data: ${mb(reports.pdfYear.bytes)} MB in ${k(reports.pdfYear.ms)} ms; with a page per activity: ${mb(reports.pdfYearWithActivityPages.bytes)} MB in ${k(reports.pdfYearWithActivityPages.ms)} ms.`);
 log(`- XLSX workbook with ${k(reports.xlsx.rows)} rows (+${k(reports.xlsx.lapRows)} lap rows): ${k(reports.xlsx.ms)} ms, ${mb(reports.xlsx.bytes)} MB, peak RSS +${f1(reports.xlsx.peakRssDeltaMb)} MB.`);
 log();
+
+if (args.has('--zip64')) {
+  console.error('zip64 check…');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/zip64-check.ts')], { cwd: root, encoding: 'utf8' });
+  log('## Zip64: a 4.5 GiB entry in an archive past 4 GiB');
+  log();
+  log('```');
+  log(`${result.stdout.trim()}\nexit ${result.status}`);
+  log('```');
+  log();
+}
 
 if (args.has('--browser')) {
   console.error('browser bench…');
