@@ -138,7 +138,7 @@ export const gpxFormat: FormatEncoder = {
   kinds: ['activity'],
   isCompressible: true,
   // Measured with src/formats/gpx/xml-bench.ts (tpx v1, every channel): 311 bytes per sample; fewer channels write less.
-  size: { bytesPerSample: 310, bytesPerRecord: 0, bytesPerFile: 900 },
+  size: { bytesPerSample: 310, bytesPerRecord: 0, bytesPerFile: 900, deflateRatio: 0.06, requiresChannels: ['lat', 'lon'] },
   lostChannels: (options: ExportOptions) => gpxLostChannels(options.gpx.dialect),
   lostFeatures: [
     'laps',

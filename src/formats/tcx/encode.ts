@@ -136,7 +136,7 @@ export const tcxFormat: FormatEncoder = {
   kinds: ['activity'],
   isCompressible: true,
   // Measured with src/formats/gpx/xml-bench.ts (every channel): 418 bytes per sample; fewer channels write less.
-  size: { bytesPerSample: 420, bytesPerRecord: 0, bytesPerFile: 1200 },
+  size: { bytesPerSample: 420, bytesPerRecord: 0, bytesPerFile: 1200, deflateRatio: 0.065 },
   lostChannels: () => ['temperatureC'],
   lostFeatures: [
     'sub-sport (TCX knows only Running, Biking and Other)',
