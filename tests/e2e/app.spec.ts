@@ -75,7 +75,7 @@ test('every screen passes axe (no serious or critical issue) at phone and deskto
   const screens: { route: string; ready: (p: Page) => Promise<void> }[] = [
     { route: 'data', ready: async (p) => { await expect(p.getByTestId('count-activity')).toHaveText('30'); } },
     { route: 'export', ready: async (p) => {
-      await p.getByLabel('All time').check();
+      await p.getByRole('radio', { name: 'All time' }).check();
       await p.getByRole('button', { name: 'Preview export' }).click();
       await expect(p.getByRole('heading', { name: 'Preview' })).toBeVisible();
     } },

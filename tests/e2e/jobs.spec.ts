@@ -15,7 +15,7 @@ async function loadDemo(page: Page, activityCount: number, samplesPerActivity: n
 
 async function startAllTimeExport(page: Page, destination: RegExp): Promise<void> {
   await page.getByRole('link', { name: 'Export' }).click();
-  await page.getByLabel('All time').check();
+  await page.getByRole('radio', { name: 'All time' }).check();
   await page.getByRole('radio', { name: destination }).check();
   await page.getByRole('button', { name: 'Preview export' }).click();
   await page.getByRole('button', { name: 'Start export' }).click();
@@ -77,7 +77,7 @@ test('the main thread has no long task over 50 ms while a 1M-sample export runs'
   await openApp(page);
   await loadDemo(page, 125, 8_000);
   await page.getByRole('link', { name: 'Export' }).click();
-  await page.getByLabel('All time').check();
+  await page.getByRole('radio', { name: 'All time' }).check();
   await page.getByRole('radio', { name: /App storage, then download/ }).check();
   await page.getByRole('button', { name: 'Preview export' }).click();
   await expect(page.getByText(/1,000,000 track samples/)).toBeVisible({ timeout: 60_000 });
