@@ -62,7 +62,7 @@ test('privacy options and a password: encrypted zip that 7-Zip opens, transforma
   await page.getByLabel('Remove the whole sample (totals recomputed)').check();
   await page.getByLabel('Leave out device serial numbers').check();
   await page.getByLabel(/^Pseudonymise/).check();
-  await page.getByLabel('Shift all times by (days)').fill('3');
+  await page.getByLabel('Time shift, days (0 for none)').fill('3');
 
   await page.getByLabel('Password (optional)').fill('password');
   await expect(page.getByTestId('password-strength')).toContainText('very weak');

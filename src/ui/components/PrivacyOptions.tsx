@@ -115,7 +115,7 @@ export function PrivacyOptions({ value, onChange }: { value?: Privacy; onChange:
       <label className="check"><input type="checkbox" checked={!!privacy.pseudonymise} onChange={(e) => set({ pseudonymise: e.target.checked })} />
         Pseudonymise: replace ids, names, notes and tags with stable stand-ins</label>
       <div className="field narrow">
-        <label htmlFor={`${ids}-shift`}>Shift all times by (days)</label>
+        <label htmlFor={`${ids}-shift`}>Time shift, days (0 for none)</label>
         <input id={`${ids}-shift`} type="number" step={1} value={privacy.timeShiftDays ?? 0}
           onChange={(e) => set({ timeShiftDays: Math.trunc(numberOr(e.target.value, 0)) })} />
       </div>
