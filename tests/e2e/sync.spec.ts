@@ -83,7 +83,10 @@ test('a failing API pauses the sync with its end time; after a cut the next sync
   const total = serverCounts(api, new Set());
   expect(Object.values(partial).reduce((a, b) => a + b, 0)).toBeLessThan(Object.values(total).reduce((a, b) => a + b, 0));
   await expect(page.locator('.sync')).toContainText('stopped part-way; resumes next time');
-  await page.screenshot({ path: `${SCREENSHOTS}/sync-paused-360.png`, fullPage: false });
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.locator('.sync').screenshot({ path: `${SCREENSHOTS}/sync-paused-${width}.png` });
+  }
 
   // A new page has a new sync worker (its breaker closed): the sync continues from the saved cursor.
   const cutAt = api.requests.length;
