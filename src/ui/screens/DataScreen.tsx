@@ -118,7 +118,7 @@ export function DataScreen({ loading }: { loading?: DemoLoadProgress }) {
           <h2 id="confirm-title">Delete all data?</h2>
           <p id="confirm-text">This deletes every record, track, export history entry and kept export from this device. It cannot be undone.</p>
           <div className="actions">
-            <button type="button" className="danger" onClick={onClear} autoFocus>Delete everything</button>
+            <button type="button" className="danger" onClick={onClear} autoFocus>Delete all data</button>
             <button type="button" onClick={() => setConfirming(false)}>Keep my data</button>
           </div>
         </div>
