@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import webPush from 'web-push';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
+import type { S3StorageOptions } from './s3-storage.ts';
 
 /** Secrets kept in `<dataDir>/secrets.json` (mode 0600), made once so tokens, links and push keys survive restarts. */
 export interface ServerSecrets {
@@ -46,6 +47,8 @@ export interface ServerConfig {
   workerCount: number;
   /** Public origin used in push payload URLs; env TAKEAWAY_PUBLIC_URL, default http://HOST:PORT. */
   publicUrl: string;
+  /** Object storage for archives when TAKEAWAY_S3_ENDPOINT and TAKEAWAY_S3_BUCKET are set; otherwise `<dataDir>/files`. */
+  s3?: S3StorageOptions;
 }
 
 const DAY_MS = 86_400_000;
@@ -79,6 +82,29 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     maxBodyBytes: 64 * 1024,
     workerCount: numberEnv(env, 'TAKEAWAY_WORKERS', 2),
     publicUrl: env.TAKEAWAY_PUBLIC_URL || `http://${host}:${port}`,
+    s3: s3Options(env),
+  };
+}
+
+/** The bucket settings, or undefined when no endpoint and bucket are set (the file-system default). */
+function s3Options(env: NodeJS.ProcessEnv): S3StorageOptions | undefined {
+  if (!env.TAKEAWAY_S3_ENDPOINT && !env.TAKEAWAY_S3_BUCKET) return undefined;
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new RangeError(`${name} must be set when TAKEAWAY_S3_ENDPOINT or TAKEAWAY_S3_BUCKET is`);
+    return value;
+  };
+  const addressing = env.TAKEAWAY_S3_ADDRESSING || 'path';
+  if (addressing !== 'path' && addressing !== 'virtual') throw new RangeError(`TAKEAWAY_S3_ADDRESSING must be path or virtual, got "${addressing}"`);
+  return {
+    endpoint: required('TAKEAWAY_S3_ENDPOINT'),
+    bucket: required('TAKEAWAY_S3_BUCKET'),
+    region: env.TAKEAWAY_S3_REGION || 'us-east-1',
+    accessKeyId: required('TAKEAWAY_S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('TAKEAWAY_S3_SECRET_ACCESS_KEY'),
+    sessionToken: env.TAKEAWAY_S3_SESSION_TOKEN || undefined,
+    prefix: env.TAKEAWAY_S3_PREFIX || '',
+    addressing,
   };
 }
 

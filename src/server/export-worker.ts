@@ -8,6 +8,7 @@ import { ExportError } from '../model/errors.ts';
 import { createRecordsClient } from '../sync/client.ts';
 import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryContext } from '../sync/retry.ts';
 import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
+import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../cli/node-sha256.ts';
@@ -39,7 +40,7 @@ async function run(): Promise<void> {
     if (plan.estimatedBytes > input.maxExportBytes) {
       throw new ExportError('QUOTA_EXCEEDED', `the export would be about ${plan.estimatedBytes} bytes, over this server's limit of ${input.maxExportBytes}`);
     }
-    const storage = new FileExportStorage(input.filesDir);
+    const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
     const result = await runExport(input.request, pulled.source, storage.createSink(input.jobId), {
       registry: FORMAT_REGISTRY,
       plan,

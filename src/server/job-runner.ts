@@ -102,6 +102,7 @@ export class JobRunner {
       recordsApiUrl: this.config.recordsApiUrl,
       recordsToken: job.recordsToken,
       filesDir: path.join(this.config.dataDir, 'files'),
+      s3: this.config.s3,
       spoolDir: this.spoolDirOf(id),
       maxExportBytes: this.config.maxExportBytes,
     };

@@ -12,7 +12,8 @@ import { JobStore } from './job-store.ts';
 import { PushService } from './push.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { sweepExpired } from './retention.ts';
-import { FileExportStorage } from './storage.ts';
+import { S3ExportStorage } from './s3-storage.ts';
+import { FileExportStorage, type ExportStorage } from './storage.ts';
 import type { ServerJob } from './job.ts';
 
 /** How often retention runs, ms. Env TAKEAWAY_SWEEP_INTERVAL_S, default 1 h. */
@@ -28,8 +29,14 @@ export interface RunningServer {
 /** Loads the configuration, recovers unfinished jobs and listens. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const config = await loadServerConfig(env);
-  const storage = new FileExportStorage(path.join(config.dataDir, 'files'));
-  await storage.init();
+  let storage: ExportStorage;
+  if (config.s3) {
+    storage = new S3ExportStorage(config.s3);
+  } else {
+    const files = new FileExportStorage(path.join(config.dataDir, 'files'));
+    await files.init();
+    storage = files;
+  }
   const store = await JobStore.open(config.dataDir);
   const push = new PushService(path.join(config.dataDir, 'push'), config.vapid);
   await push.init();

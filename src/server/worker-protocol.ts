@@ -2,6 +2,7 @@
 
 import type { ExportRequest } from '../model/request.ts';
 import type { ServerJobProgress } from './job.ts';
+import type { S3StorageOptions } from './s3-storage.ts';
 
 /** What a worker is started with (`workerData`). */
 export interface ExportWorkerInput {
@@ -14,6 +15,8 @@ export interface ExportWorkerInput {
   recordsToken: string;
   /** Directory of the file-system storage. */
   filesDir: string;
+  /** Object storage to write to instead of `filesDir`, when configured. */
+  s3?: S3StorageOptions;
   /** Scratch directory for the track spool; deleted when the job ends. */
   spoolDir: string;
   /** Largest export accepted, by the plan's estimate, bytes. */
