@@ -14,7 +14,7 @@ import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
 import { MemoryRecordSource } from '../../src/model/memory-source.ts';
 import { RECORD_KINDS, type TakeawayRecord } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
-import { PushReceiver, pollExport, RecordsApiHost, ServerProcess, TestSubscription, tokenFor } from './server-fixtures.ts';
+import { PushReceiver, pollExport, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, type ReceivedPush } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2, 9, 30),
@@ -216,8 +216,12 @@ describe('server push', () => {
     const before = receiver.received.filter((r) => r.path === '/push/bob-phone').length;
     const id = await createExport(bob, { ...REQUEST, filter: { kinds: ['activity'] }, formats: { activity: ['gpx'] } });
     await completedView(bob, id);
-    const messages = (await receiver.waitFor('/push/bob-phone', before + 1)).slice(before);
-    const message = messages.find((m) => live.decrypt(m.body).includes(id))!;
+    // Bob's exports from earlier tests may finish first and push too: wait for the message about this one.
+    let message: ReceivedPush | undefined;
+    for (let count = before + 1; !message; count++) {
+      const messages = (await receiver.waitFor('/push/bob-phone', count)).slice(before);
+      message = messages.find((m) => live.decrypt(m.body).includes(id));
+    }
     expect(message.headers['content-encoding']).toBe('aes128gcm');
     expect(String(message.headers.authorization)).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]+$/);
     const payload = JSON.parse(live.decrypt(message.body)) as Record<string, unknown>;
