@@ -8,7 +8,7 @@ import { readableFromIterable } from '../model/streams.ts';
 import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest.ts';
 import { recordCountsOf } from './run.ts';
 import { sha256Hex } from './sha256.ts';
-import type { ZipSource } from './verify.ts';
+import { readAll, type ZipSource } from './verify.ts';
 
 const GB = 1_000_000_000;
 /** Part size presets offered to people, bytes (decimal GB, as drives are sold). */
@@ -127,7 +127,7 @@ export async function splitExport(whole: ZipSource, partSizeBytes: number, newPa
     const entries = (await reader.getEntries()).filter((e): e is FileEntry => !e.directory);
     const manifestEntry = entries.find((e) => e.filename === MANIFEST_PATH);
     if (!manifestEntry) throw new ExportError('INVALID_INPUT', 'the archive to split has no manifest.json');
-    const manifestBytes = await readAll(manifestEntry);
+    const manifestBytes = await readAll(manifestEntry as FileEntry);
     const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as Manifest;
     const fileEntries = entries.filter((e) => e.filename !== MANIFEST_PATH && e.filename !== CHECKSUMS_PATH);
     const planned = planParts(fileEntries.map((e) => ({ path: e.filename, compressedBytes: e.compressedSize })), manifest, manifestBytes.byteLength, partSizeBytes);
@@ -229,14 +229,3 @@ function entryOverhead(path: string): number {
   return ENTRY_OVERHEAD_BYTES + 2 * new TextEncoder().encode(path).byteLength;
 }
 
-async function readAll(entry: Entry): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  await (entry as FileEntry).getData(new WritableStream<Uint8Array>({ write(chunk) { parts.push(chunk.slice()); } }));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}

@@ -83,7 +83,8 @@ async function hashEntry(entry: FileEntry): Promise<{ size: number; sha256: stri
   return { size, sha256: hash.digestHex() };
 }
 
-async function readAll(entry: FileEntry): Promise<Uint8Array> {
+/** A (small) entry's whole content: manifests and checksum files. */
+export async function readAll(entry: FileEntry): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   await entry.getData(new WritableStream<Uint8Array>({ write(chunk) { parts.push(chunk.slice()); } }));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
