@@ -49,21 +49,10 @@ export interface ServerJob {
   recordsToken?: string;
 }
 
-/** What a caller sees of a job: everything but the token, plus the download link once COMPLETED. */
-export interface ServerJobView {
-  id: string;
-  status: ServerJobStatus;
-  createdAtMs: number;
-  updatedAtMs: number;
-  progress: ServerJobProgress;
-  estimatedBytes?: number;
-  sizeBytes?: number;
-  skippedCount?: number;
-  fileName: string;
-  expiresAtMs?: number;
-  error?: { code: string; message: string };
+/** What a caller sees of a job: everything but its owner, request, attempts and token, plus the download link once COMPLETED. */
+export type ServerJobView = Omit<ServerJob, 'userId' | 'request' | 'attempts' | 'recordsToken'> & {
   /** Signed, expiring download path (relative to the server origin); only when COMPLETED. */
   downloadUrl?: string;
   /** Expiry of `downloadUrl`, epoch ms UTC. */
   downloadExpiresAtMs?: number;
-}
+};
