@@ -4,10 +4,10 @@ import type { ExportProgress } from '../engine/progress.ts';
 import type { JobRow } from '../jobs/lifecycle.ts';
 import type { ExportTemplate } from '../jobs/templates.ts';
 import type { ExportRequest } from '../model/request.ts';
-import type { NewBackgroundJob } from './resumable-jobs.ts';
+import type { NewBackgroundJob, WizardHandOff, WizardJobRow } from './resumable-jobs.ts';
 import type { AppSchedule } from './schedules.ts';
 
-export type { NewBackgroundJob };
+export type { NewBackgroundJob, WizardHandOff, WizardJobRow };
 
 export interface JobsWorkerApi {
   /** Starts the runner (or waits in line behind another tab's); resolves at once with whether this one runs. */
@@ -21,6 +21,8 @@ export interface JobsWorkerApi {
   pause(jobId: string): Promise<void>;
   resume(jobId: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
+  /** Copies a finished wizard job's archive into its picked file (after the page got permission on a click). */
+  saveToPickedFile(jobId: string): Promise<void>;
   /** Progress of running jobs, at most 4 times a second per job. */
   watch(onProgress: (jobId: string, progress: ExportProgress) => void): Promise<void>;
   /** Looks for due schedules now (Periodic Background Sync, a visible page). Returns new job ids. */

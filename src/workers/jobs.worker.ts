@@ -44,6 +44,7 @@ const api: JobsWorkerApi = {
   pause: (id) => jobs.pause(id),
   resume: (id) => jobs.resume(id),
   cancel: (id) => jobs.cancel(id),
+  saveToPickedFile: (id) => jobs.saveToPickedFile(id),
   async watch(onProgress) { watchers.add(onProgress); },
   checkSchedules: () => jobs.requestScheduleCheck(),
   saveTemplate: (id, name, request) => saveTemplate(db, id, name, request),

@@ -12,10 +12,11 @@ import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { appendAudit } from '../jobs/audit.ts';
 import { checkpointSaver, loadCheckpoints } from '../jobs/checkpoints.ts';
 import { recordExport } from '../jobs/ledger.ts';
-import { jobsTable, transitionJob, type JobRow, type NewJob } from '../jobs/lifecycle.ts';
+import { failureFromError, jobsTable, transitionJob, type JobRow, type NewJob } from '../jobs/lifecycle.ts';
 import { mirrorExport } from '../jobs/mirror.ts';
 import { JobQueue, type JobRunResult } from '../jobs/queue.ts';
 import { DEFAULT_RETENTION_MS, expireExports } from '../jobs/retention.ts';
+import { ExportError } from '../model/errors.ts';
 import type { ExportRequest, FormatId } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import type { TakeawayDb } from '../store/db.ts';
@@ -26,6 +27,25 @@ import { jobLockName } from './export-jobs.ts';
 import { isBackgroundJob, jobArchivePath, jobPartPath, parseDestination } from './job-destination.ts';
 import { startDueRuns } from './schedules.ts';
 
+/** The queue aborts a cancelled run with this message (a pause uses 'paused'); see jobs/queue.ts. */
+function isCancelReason(reason: unknown): boolean {
+  return reason instanceof ExportError && reason.code === 'ABORTED' && reason.message === 'cancelled';
+}
+
+/** Whether the page granted write access to a picked file (a worker cannot ask: that needs a click). */
+async function hasWritePermission(handle: FileSystemFileHandle): Promise<boolean> {
+  const query = (handle as unknown as { queryPermission?: (d: { mode: 'readwrite' }) => Promise<PermissionState> }).queryPermission;
+  if (typeof query !== 'function') return true;
+  return (await query.call(handle, { mode: 'readwrite' })) === 'granted';
+}
+
+/** Streams a workspace archive into a picked file (the browser swaps the written copy in on close). */
+async function copyIntoPickedFile(archivePath: string, handle: FileSystemFileHandle): Promise<void> {
+  const file = await readOpfsPath(archivePath);
+  if (!file) throw new ExportError('SINK_FAILED', `the built archive ${archivePath} is no longer in app storage`);
+  await file.stream().pipeTo(await handle.createWritable() as unknown as WritableStream<Uint8Array>);
+}
+
 /** The only user of a device-local app; the queue's per-user limit then caps unfinished jobs on the device. */
 export const LOCAL_USER = 'local';
 /** Web Lock held by the worker that runs the queue (one across all tabs of the app). */
@@ -35,6 +55,25 @@ export const JOBS_CHANNEL = 'takeaway-jobs';
 /** How often a due schedule is looked for while the app is open. */
 export const SCHEDULE_CHECK_MS = 60_000;
 
+/**
+ * How a job started by the wizard's "Start export" hands its archive over once it is built in the workspace.
+ * A picked file cannot be resumed in place (Chromium writes it through a swap file that a dead tab discards), so
+ * the archive is built resumably in OPFS and copied into the file at the end.
+ */
+export interface WizardHandOff {
+  /** Name of the zip, as offered for download or suggested to the save picker. */
+  fileName: string;
+  /** 'download': the page downloads the kept archive; 'picker': the archive is copied into `handle`. */
+  delivery: 'download' | 'picker';
+  /** The file picked at click time (structured-cloneable, so it is stored with the job). */
+  handle?: FileSystemFileHandle;
+  /** When the copy into `handle` finished, epoch ms; absent while it waits for permission. */
+  savedAtMs?: number;
+}
+
+/** A job row; wizard jobs carry their hand-off. */
+export type WizardJobRow = JobRow & { handOff?: WizardHandOff };
+
 /** What the page asks for a new background job. */
 export interface NewBackgroundJob {
   request: ExportRequest;
@@ -42,6 +81,10 @@ export interface NewBackgroundJob {
   templateId?: string;
   scheduleId?: string;
   trigger?: JobRow['trigger'];
+  /** The job id, when the page needs to know it before the worker answers (the wizard shows the job at once). */
+  id?: string;
+  /** Set by the wizard's "Start export": what happens to the archive once built. */
+  handOff?: WizardHandOff;
 }
 
 type Command = { type: 'pump' } | { type: 'pause' | 'resume' | 'cancel'; jobId: string } | { type: 'checkSchedules' };
@@ -153,9 +196,10 @@ export class BackgroundJobs {
   /** Adds a job; the running tab starts it when there is room. */
   async enqueue(input: NewBackgroundJob): Promise<JobRow> {
     parseDestination(input.destination);
-    const job: NewJob = {
-      id: crypto.randomUUID(), request: input.request, trigger: input.trigger ?? 'manual', userId: LOCAL_USER,
+    const job: NewJob & { handOff?: WizardHandOff } = {
+      id: input.id ?? crypto.randomUUID(), request: input.request, trigger: input.trigger ?? 'manual', userId: LOCAL_USER,
       destination: input.destination, templateId: input.templateId, scheduleId: input.scheduleId,
+      ...(input.handOff ? { handOff: input.handOff } : {}),
     };
     if (this.isOwner) return this.queue.enqueue(job);
     const { createJob } = await import('../jobs/lifecycle.ts');
@@ -218,7 +262,13 @@ export class BackgroundJobs {
         await appendAudit(this.db, { atMs: this.now(), jobId: job.id, action: 'RESUMED', actor: 'system', detail: `continued after ${result.resumedFromBytes} bytes (entry ${checkpoint?.entryIndex}); replaying them took ${Math.round(replayMs ?? 0)} ms` });
       }
     } catch (error) {
-      await sink.release();
+      const isCancel = signal.aborted && isCancelReason(signal.reason);
+      // A cancelled job's partial archive goes before the job reads as cancelled, so none is ever seen after it.
+      if (isCancel) await sink.abort();
+      else await sink.release();
+      const handOff = (job as WizardJobRow).handOff;
+      if (handOff && isCancel) await this.writeEndedHistory(job, 'CANCELLED');
+      else if (handOff && !signal.aborted) await this.writeEndedHistory(job, 'FAILED', error);
       throw error;
     }
     const manifestSha256 = await sha256Hex(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -234,6 +284,13 @@ export class BackgroundJobs {
       fileNames = [];
     } else if (destination.partSizeBytes && bytesWritten > destination.partSizeBytes) {
       fileNames = await this.split(job, archivePath, destination.partSizeBytes, signal);
+    }
+    const handOff = (job as WizardJobRow).handOff;
+    if (handOff?.delivery === 'picker' && handOff.handle && await hasWritePermission(handOff.handle)) {
+      await copyIntoPickedFile(archivePath, handOff.handle);
+      await jobsTable(this.db).update(job.id, { handOff: { ...handOff, savedAtMs: this.now() } } as never);
+      await deleteOpfsPath(archivePath);
+      fileNames = [];
     }
     await this.writeHistory(job, manifest, bytesWritten, fileNames);
     return { sizeBytes: bytesWritten, sha256: manifestSha256, fileNames, manifest };
@@ -259,10 +316,13 @@ export class BackgroundJobs {
   private async writeHistory(job: JobRow, manifest: Manifest, sizeBytes: number, fileNames: string[]): Promise<void> {
     const request = job.request;
     const isSingle = fileNames.length === 1 && fileNames[0] === jobArchivePath(job.id);
+    const handOff = (job as WizardJobRow).handOff;
+    const isInPickedFile = handOff?.delivery === 'picker' && fileNames.length === 0;
     const row: Omit<HistoryRow, 'id' | 'createdAtMs'> = {
       status: 'DONE',
-      fileName: isSingle || fileNames.length === 0 ? partFileName(request.createdAtMs, 1).replace(/-001\.zip$/, '.zip') : `${fileNames.length} parts`,
-      target: 'opfs',
+      fileName: handOff?.fileName ?? (isSingle || fileNames.length === 0 ? partFileName(request.createdAtMs, 1).replace(/-001\.zip$/, '.zip') : `${fileNames.length} parts`),
+      target: isInPickedFile ? 'file-handle' : 'opfs',
+      ...(isInPickedFile ? { handle: handOff.handle } : {}),
       formats: [...new Set(request.filter.kinds.flatMap((k) => request.formats[k] ?? []))] as FormatId[],
       kinds: request.filter.kinds,
       fromMs: request.filter.range?.fromMs,
@@ -279,8 +339,48 @@ export class BackgroundJobs {
     });
   }
 
+  /** The History row of a wizard job that ended without an archive (the one-shot exports write the same rows). */
+  private async writeEndedHistory(job: JobRow, status: 'CANCELLED' | 'FAILED', error?: unknown): Promise<void> {
+    const handOff = (job as WizardJobRow).handOff;
+    if (!handOff) return;
+    const request = job.request;
+    const failure = status === 'FAILED' ? failureFromError(error) : undefined;
+    const row: HistoryRow = {
+      id: job.id, createdAtMs: request.createdAtMs, status, fileName: handOff.fileName,
+      target: handOff.delivery === 'picker' ? 'file-handle' : 'opfs',
+      formats: [...new Set(request.filter.kinds.flatMap((k) => request.formats[k] ?? []))] as FormatId[],
+      kinds: request.filter.kinds, fromMs: request.filter.range?.fromMs, toMs: request.filter.range?.toMs,
+      finishedAtMs: this.now(), sizeBytes: 0, records: 0, files: 0,
+      ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
+    };
+    await this.db.exportHistory.put(row as never);
+  }
+
+  /**
+   * Copies a finished wizard job's archive into the file picked for it, then deletes the workspace copy (a picked
+   * file is the kept export, as for a streamed one). Call after the page got write permission on a click.
+   */
+  async saveToPickedFile(jobId: string): Promise<void> {
+    const job = await jobsTable(this.db).get(jobId) as WizardJobRow | undefined;
+    const handOff = job?.handOff;
+    if (!job || job.status !== 'COMPLETED' || handOff?.delivery !== 'picker' || !handOff.handle) {
+      throw new ExportError('INVALID_REQUEST', `export job "${jobId}" has no finished archive waiting for its picked file`);
+    }
+    if (handOff.savedAtMs !== undefined) return;
+    const archivePath = jobArchivePath(jobId);
+    await copyIntoPickedFile(archivePath, handOff.handle);
+    const savedAtMs = this.now();
+    await this.db.transaction('rw', this.db.exportJobs, this.db.exportHistory, async () => {
+      await jobsTable(this.db).update(jobId, { handOff: { ...handOff, savedAtMs }, fileNames: [] } as never);
+      await this.db.exportHistory.update(jobId, { target: 'file-handle', handle: handOff.handle, opfsPath: undefined } as never);
+    });
+    await appendAudit(this.db, { atMs: savedAtMs, jobId, action: 'SAVED', actor: 'user', detail: `copied into ${handOff.handle.name}` });
+    await deleteOpfsPath(archivePath);
+  }
+
   private async discard(job: JobRow): Promise<void> {
     await deleteOpfsPath(jobArchivePath(job.id));
+    await this.writeEndedHistory(job, 'CANCELLED');
   }
 
   /** Job ids running in this worker now. */
