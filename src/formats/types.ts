@@ -15,8 +15,17 @@ export interface EncodedEntry {
   modifiedMs: number;
   /** Records of each kind this entry carries, for the manifest counts. */
   recordCounts: Partial<Record<RecordKind, number>>;
-  /** The bytes, pulled lazily chunk by chunk. The engine finishes one entry before it asks for the next. */
+  /**
+   * The bytes, pulled lazily chunk by chunk. The engine finishes one entry before it asks for the next, unless
+   * the entry is standalone (below).
+   */
   content: AsyncIterable<Uint8Array>;
+  /**
+   * Set when the content reads only data of its own (one activity and its track) and the format's next entries
+   * do not depend on it being read: about how many bytes it will be. The engine may then read it ahead of its
+   * turn and compress it alongside others (small entries only). Absent: the content is read in its turn.
+   */
+  standaloneSizeBytes?: number;
 }
 
 /** A record the format could not encode; the engine lists it in the manifest's `skipped` list and goes on. */

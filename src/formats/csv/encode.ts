@@ -7,6 +7,7 @@
 import { CHANNELS } from '../../model/records.ts';
 import type { Activity, GenericRecord, RecordKind, RecordOfKind } from '../../model/records.ts';
 import type { ExportOptions, RecordFilter } from '../../model/request.ts';
+import { activityFileSizeBytes } from '../entry-size.ts';
 import { activityBaseName } from '../paths.ts';
 import { BytePieceWriter } from '../text-writer.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
@@ -129,6 +130,7 @@ async function* sampleEntries(context: EncodeContext): AsyncGenerator<EncodedEnt
         modifiedMs: context.createdAtMs,
         recordCounts: {},
         content: sampleContent(context, activity),
+        standaloneSizeBytes: activityFileSizeBytes(csvFormat.size, activity),
       };
     }
   }

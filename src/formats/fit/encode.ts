@@ -4,6 +4,7 @@
 import { ExportError } from '../../model/errors.ts';
 import type { Activity, TrackChunk } from '../../model/records.ts';
 import { activityBaseName } from '../paths.ts';
+import { activityFileSizeBytes } from '../entry-size.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
 import {
   activityEndMs, activityMessages, deviceInfoMessages, encodeTimerEvent, eventDefinition, fileIdMessages,
@@ -228,6 +229,7 @@ async function* fitEntries(context: EncodeContext): AsyncGenerator<EncodedEntry>
         modifiedMs: activity.startTimeMs,
         recordCounts: { activity: 1 },
         content: encodeFitActivity(activity, context.source.track(activity), context.signal),
+        standaloneSizeBytes: activityFileSizeBytes(fitFormat.size, activity),
       };
     }
   }

@@ -8,6 +8,7 @@
 import type { Activity, Channel, TrackChunk } from '../../model/records.ts';
 import type { ExportOptions, GpxDialect } from '../../model/request.ts';
 import { activityBaseName } from '../paths.ts';
+import { activityFileSizeBytes } from '../entry-size.ts';
 import { BytePieceWriter } from '../text-writer.ts';
 import { IsoTimeFormatter } from '../time-format.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
@@ -127,6 +128,7 @@ async function* gpxEntries(context: EncodeContext): AsyncGenerator<EncodedEntry>
         modifiedMs: activity.startTimeMs,
         recordCounts: { activity: 1 },
         content: encodeGpxActivity(activity, context.source.track(activity), { dialect, signal: context.signal }),
+        standaloneSizeBytes: activityFileSizeBytes(gpxFormat.size, activity),
       };
     }
   }

@@ -7,6 +7,7 @@
 
 import type { Activity, Lap, TrackChunk } from '../../model/records.ts';
 import { activityBaseName } from '../paths.ts';
+import { activityFileSizeBytes } from '../entry-size.ts';
 import { BytePieceWriter } from '../text-writer.ts';
 import { IsoTimeFormatter } from '../time-format.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
@@ -125,6 +126,7 @@ async function* tcxEntries(context: EncodeContext): AsyncGenerator<EncodedEntry>
         modifiedMs: activity.startTimeMs,
         recordCounts: { activity: 1 },
         content: encodeTcxActivity(activity, context.source.track(activity), { signal: context.signal }),
+        standaloneSizeBytes: activityFileSizeBytes(tcxFormat.size, activity),
       };
     }
   }
