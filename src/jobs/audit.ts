@@ -42,6 +42,23 @@ export function appendAudit(db: TakeawayDb, entry: NewAuditEntry): Promise<numbe
   return table(db).add(entry as AuditEntry);
 }
 
+/** Action of the entry, under the new job, that says which job it retries. */
+export const RETRY_OF_ACTION = 'RETRY_OF';
+/** Action of the entry, under the retried job, that names the job retrying it. */
+export const RETRIED_AS_ACTION = 'RETRIED_AS';
+
+/**
+ * Links a retry to the job it retries: an entry under each job, so a search by either id finds the other.
+ * The new job's detail reads "retry of job X: <what>".
+ */
+export async function appendRetryLink(db: TakeawayDb, link: { retryJobId: string; ofJobId: string; what: string; actor: AuditActor; nowMs: number }): Promise<void> {
+  const { retryJobId, ofJobId, what, actor, nowMs } = link;
+  await db.transaction('rw', table(db), async () => {
+    await appendAudit(db, { atMs: nowMs, jobId: retryJobId, action: RETRY_OF_ACTION, actor, detail: `retry of job ${ofJobId}: ${what}` });
+    await appendAudit(db, { atMs: nowMs, jobId: ofJobId, action: RETRIED_AS_ACTION, actor, detail: `retried as job ${retryJobId}: ${what}` });
+  });
+}
+
 export interface AuditQuery {
   jobId?: string;
   action?: string;
