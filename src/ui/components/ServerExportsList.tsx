@@ -7,6 +7,7 @@ import { downloadFile } from '../../platform/save.ts';
 import { formatBytes, formatDateTime } from '../format.ts';
 import { refreshServerExports, serverConnection, useServerExports } from '../server-exports.ts';
 import { ShareButton } from './ShareButton.tsx';
+import { useBusyAction } from '../use-busy-action.ts';
 
 const STATUS_TEXT: Record<ServerJobView['status'], string> = {
   INITIATED: 'Waiting', PROCESSING: 'Running', COMPLETED: 'Ready', PAUSED: 'Paused', CANCELLED: 'Cancelled', FAILED: 'Failed', EXPIRED: 'Expired',
@@ -19,19 +20,8 @@ function highlightedId(): string | undefined {
 }
 
 function ServerExportItem({ view, isHighlighted }: { view: ServerJobView; isHighlighted: boolean }) {
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string>();
+  const { isBusy, note, run } = useBusyAction();
   const [zip, setZip] = useState<File>();
-  const act = async (task: () => Promise<string | undefined>) => {
-    setBusy(true);
-    try {
-      setNote(await task());
-    } catch (error) {
-      setNote(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   const percent = Math.round((view.progress?.fraction ?? 0) * 100);
   return (
     <li className={`card history server${isHighlighted ? ' highlighted' : ''}`} data-server-id={view.id} data-status={view.status}
@@ -53,7 +43,7 @@ function ServerExportItem({ view, isHighlighted }: { view: ServerJobView; isHigh
       {view.error && <p className="error">{view.error.message}</p>}
       <div className="actions">
         {view.status === 'COMPLETED' && view.downloadUrl && (
-          <button type="button" disabled={busy} onClick={() => act(async () => {
+          <button type="button" disabled={isBusy} onClick={() => run(async () => {
             const server = serverConnection();
             if (!server) return 'Sign in again to download.';
             const file = await downloadServerExport(server, view);
@@ -63,8 +53,8 @@ function ServerExportItem({ view, isHighlighted }: { view: ServerJobView; isHigh
           })}>Download</button>
         )}
         {zip && <ShareButton historyId={view.id} zip={zip} />}
-        <button type="button" className="secondary danger" disabled={busy} aria-label={`Delete server export of ${formatDateTime(view.createdAtMs)}`}
-          onClick={() => act(async () => {
+        <button type="button" className="secondary danger" disabled={isBusy} aria-label={`Delete server export of ${formatDateTime(view.createdAtMs)}`}
+          onClick={() => run(async () => {
             const server = serverConnection();
             if (!server) return 'Sign in again to delete.';
             await deleteServerExport(server, view.id);

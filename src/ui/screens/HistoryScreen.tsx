@@ -11,6 +11,7 @@ import { formatBytes, formatDate, formatDateTime, fromDateInput } from '../forma
 import { ShareButton } from '../components/ShareButton.tsx';
 import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 import { ServerExportsList } from '../components/ServerExportsList.tsx';
+import { useBusyAction } from '../use-busy-action.ts';
 
 const STATUS_TEXT: Record<HistoryRow['status'], string> = {
   QUEUED: 'Queued', PROCESSING: 'Running', DONE: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled', INTERRUPTED: 'Interrupted',
@@ -26,19 +27,8 @@ function useHistory(): HistoryRow[] {
 }
 
 function HistoryItem({ row }: { row: HistoryRow }) {
-  const [note, setNote] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { isBusy, note, run } = useBusyAction();
   const isKept = row.status === 'DONE' && (!!row.opfsPath || !!row.handle);
-  const act = async (task: () => Promise<string | undefined>) => {
-    setBusy(true);
-    try {
-      setNote(await task());
-    } catch (error) {
-      setNote(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <li className="card history" data-status={row.status} data-id={row.id}>
       <div className="history-head">
@@ -56,7 +46,7 @@ function HistoryItem({ row }: { row: HistoryRow }) {
       {row.verified && <p className={row.verified.ok ? 'ok' : 'error'}>Last verified {formatDateTime(row.verified.atMs)}: {row.verified.ok ? 'every file matches its checksum' : `${row.verified.problems} problem(s)`}.</p>}
       <div className="actions">
         {isKept && row.opfsPath && (
-          <button type="button" disabled={busy} onClick={() => act(async () => {
+          <button type="button" disabled={isBusy} onClick={() => run(async () => {
             const file = await bridge.savedZip(row.id);
             if (!file) return 'This zip is no longer in app storage.';
             downloadFile(file, row.fileName);
@@ -65,12 +55,12 @@ function HistoryItem({ row }: { row: HistoryRow }) {
         )}
         {isKept && row.opfsPath && <ShareButton historyId={row.id} />}
         {isKept && (
-          <button type="button" className="secondary" disabled={busy} onClick={() => act(async () => {
+          <button type="button" className="secondary" disabled={isBusy} onClick={() => run(async () => {
             const report = await bridge.verify(row.id);
             return report.ok ? `Verified: ${report.filesChecked} files match the manifest.` : `Verify found ${report.problems.length} problem(s): ${report.problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}`;
           })}>Verify</button>
         )}
-        <button type="button" className="secondary danger" disabled={busy} onClick={() => act(async () => { await bridge.deleteExport(row.id); return undefined; })}
+        <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
       {note && <p role="status">{note}</p>}
