@@ -7,7 +7,7 @@ import type { ExportProgress } from '../engine/progress.ts';
 import type { JobRow } from '../jobs/lifecycle.ts';
 import { notifyExportFinished } from '../platform/notify.ts';
 import { JobsBridge } from '../workers/jobs-bridge.ts';
-import type { NewBackgroundJob } from '../workers/jobs-api.ts';
+import type { NewBackgroundJob, WizardJobRow } from '../workers/jobs-api.ts';
 import { isBackgroundJob } from '../workers/job-destination.ts';
 import { BUILT_IN_TEMPLATES, requestFromTemplate } from '../jobs/templates.ts';
 import { formatBytes } from './format.ts';
@@ -96,7 +96,8 @@ export function startBackgroundJobs(): void {
       for (const job of rows) {
         const before = seen.get(job.id);
         seen.set(job.id, job.status);
-        if (before && before !== 'COMPLETED' && job.status === 'COMPLETED') {
+        // The wizard's jobs notify through jobs.ts, with their file name.
+        if (before && before !== 'COMPLETED' && job.status === 'COMPLETED' && !(job as WizardJobRow).handOff) {
           const title = job.trigger === 'scheduled' ? 'Your scheduled export is ready' : 'Your export is ready';
           void notifyExportFinished(title, `${formatBytes(job.sizeBytes ?? 0)}, ${job.fileNames?.length ?? 0} file(s)`).catch(() => false);
         }

@@ -6,6 +6,7 @@ import type { JobRow } from '../../jobs/lifecycle.ts';
 import { downloadFile, pickerSaveMethod } from '../../platform/save.ts';
 import type { ExportProgress } from '../../engine/progress.ts';
 import { readOpfsPath } from '../../platform/opfs-resumable-sink.ts';
+import type { WizardJobRow } from '../../workers/jobs-api.ts';
 import { enqueueBackgroundJob, jobsBridge, useBackgroundJobs, useJobProgress } from '../background-jobs.ts';
 import { formatBytes, formatCount, formatDateTime } from '../format.ts';
 import { support } from '../services.ts';
@@ -84,7 +85,8 @@ function JobItem({ job, progress }: { job: JobRow; progress?: ExportProgress }) 
 
 /** The background jobs list; `limit` caps how many finished ones are shown. */
 export function BackgroundJobsPanel({ limit = 10 }: { limit?: number }) {
-  const jobs = useBackgroundJobs();
+  // The wizard's "Start export" jobs are shown as export cards on the Progress screen and as History rows.
+  const jobs = useBackgroundJobs().filter((job) => !(job as WizardJobRow).handOff);
   const progress = useJobProgress();
   if (jobs.length === 0) return null;
   const active = jobs.filter((j) => ['INITIATED', 'PROCESSING', 'PAUSED', 'FAILED'].includes(j.status));

@@ -13,7 +13,7 @@ import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
 import { buildRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
 import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
-import { startExport } from '../jobs.ts';
+import { canRunResumably, startExport, type WriteMode } from '../jobs.ts';
 import { KIND_LABELS } from './DataScreen.tsx';
 import { BackgroundExportOptions } from '../components/BackgroundExportOptions.tsx';
 import { PrivacyOptions } from '../components/PrivacyOptions.tsx';
@@ -28,6 +28,15 @@ interface Preview {
   plan: ExportPlan;
   csv: CsvPreview[];
   storage?: StorageFigures;
+}
+
+/** Room kept free beyond the plan's estimate before a resumable build in app storage is the default (estimates err). */
+const RESUMABLE_MARGIN = 1.5;
+const RESUMABLE_SPARE_BYTES = 50_000_000;
+
+/** Resumable when the estimated archive fits the free quota with margin; otherwise stream (or when the quota is unknown). */
+function defaultWriteMode(plan: ExportPlan, storage: StorageFigures | undefined): WriteMode {
+  return storage && plan.estimatedBytes * RESUMABLE_MARGIN + RESUMABLE_SPARE_BYTES <= storage.freeBytes ? 'resumable' : 'stream';
 }
 
 function toggle<T>(list: readonly T[], item: T, on: boolean): T[] {
@@ -45,6 +54,8 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
   const [error, setError] = useState<string>();
   // Only in this component's state: handed to the worker for the run, never put in the request or stored.
   const [password, setPassword] = useState('');
+  // The person's choice for a picked file; undefined follows the default for the preview's size and free space.
+  const [chosenMode, setChosenMode] = useState<WriteMode>();
   const ids = useId();
 
   useEffect(() => {
@@ -81,7 +92,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
     setError(undefined);
     try {
       // The picker opens first, in this click, while the user activation lasts.
-      const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0, { password: password || undefined });
+      const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0, { password: password || undefined, mode: writeMode });
       if (job) onStarted();
     } catch (e) {
       const text = describeError(e);
@@ -89,6 +100,9 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
     }
   };
 
+  const isResumablePossible = canRunResumably(method, !!password);
+  const writeMode: WriteMode = !isResumablePossible ? 'stream'
+    : method.kind === 'picker' ? (chosenMode ?? (preview ? defaultWriteMode(preview.plan, preview.storage) : 'stream')) : 'resumable';
   const needsSpace = preview && method.kind === 'opfs' && preview.storage && preview.plan.estimatedBytes > preview.storage.freeBytes;
   return (
     <section aria-labelledby="export-title" className="screen">
@@ -290,6 +304,27 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
           {method.isHeldInMemory && <p className="warning">The whole zip (about {formatBytes(preview.plan.estimatedBytes)}) is held in memory on this browser.</p>}
           {needsSpace && preview.storage && (
             <p className="error" role="alert">Not enough space: this export needs about {formatBytes(preview.plan.estimatedBytes)}, and {formatBytes(preview.storage.freeBytes)} is free for this app. Delete old exports in History or save to a file you choose.</p>
+          )}
+          {method.kind === 'picker' && isResumablePossible && (
+            <fieldset className="write-mode">
+              <legend>If the tab closes mid-export</legend>
+              <label className="check">
+                <input type="radio" name="write-mode" value="resumable" checked={writeMode === 'resumable'} onChange={() => setChosenMode('resumable')} />
+                <span><strong>Resumable</strong>: build it in the app's storage first, then save to the chosen file (survives closing the tab; needs space for the archive in browser storage{preview.storage ? `, about ${formatBytes(preview.plan.estimatedBytes)} of ${formatBytes(preview.storage.freeBytes)} free` : ''})</span>
+              </label>
+              <label className="check">
+                <input type="radio" name="write-mode" value="stream" checked={writeMode === 'stream'} onChange={() => setChosenMode('stream')} />
+                <span><strong>Stream straight to the file</strong> (fastest, no extra space; restarts from the beginning if the tab closes)</span>
+              </label>
+            </fieldset>
+          )}
+          {method.kind === 'opfs' && (
+            <p className="muted">{isResumablePossible
+              ? 'Resumable: a checkpoint after every file, so closing the tab or a reload loses nothing; it continues when the app is open again.'
+              : 'With a password the export is written in one go (the password is never stored, so it could not continue after a reload): it starts over if the tab closes.'}</p>
+          )}
+          {method.kind === 'picker' && !isResumablePossible && (
+            <p className="muted">With a password the export streams straight to the file (the password is never stored, so it could not continue after a reload): it starts over if the tab closes.</p>
           )}
           <div className="actions">
             <button type="button" onClick={onRun}>Start export</button>
