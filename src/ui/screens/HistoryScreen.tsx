@@ -1,6 +1,6 @@
 // History: every export that ended, with re-download, share, verify and delete while the zip is kept.
 
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { liveQuery } from 'dexie';
 import { FORMAT_META } from '../../formats/meta.ts';
 import type { FormatId } from '../../model/request.ts';
@@ -12,6 +12,13 @@ import { ShareButton } from '../components/ShareButton.tsx';
 import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 import { ServerExportsList } from '../components/ServerExportsList.tsx';
 import { useBusyAction } from '../use-busy-action.ts';
+import { loadCheckpoints } from '../../jobs/checkpoints.ts';
+import type { JobRow as BackgroundJobRow } from '../../jobs/lifecycle.ts';
+import { planRetry, readArchiveManifest, startRetry, storeTimeLookup, type RetryPlan } from '../../jobs/retry.ts';
+import type { ExportRequest } from '../../model/request.ts';
+import { readOpfsPath } from '../../platform/opfs-resumable-sink.ts';
+import { formatDestination } from '../../workers/job-destination.ts';
+import { enqueueBackgroundJob, useBackgroundJobs } from '../background-jobs.ts';
 
 const STATUS_TEXT: Record<HistoryRow['status'], string> = {
   QUEUED: 'Queued', PROCESSING: 'Running', DONE: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled', INTERRUPTED: 'Interrupted',
@@ -24,6 +31,86 @@ function useHistory(): HistoryRow[] {
     return () => sub.unsubscribe();
   }, []);
   return rows;
+}
+
+/** What the exportJobs table keeps of any export (one-shot or background) that a retry needs. */
+type StoredJob = { request: ExportRequest; destination?: string; fileNames?: string[] };
+
+/**
+ * The retry of an ended export, or undefined: a failed one from its checkpoints (what was written), a finished
+ * one from the manifest in its kept zip (what was skipped).
+ */
+async function loadRetryPlan(jobId: string, hasFailed: boolean, zipPath: string | undefined): Promise<RetryPlan | undefined> {
+  const job = (await readDb.exportJobs.get(jobId)) as unknown as StoredJob | undefined;
+  if (!job?.request) return undefined;
+  const subject = { jobId, request: job.request };
+  if (hasFailed) return planRetry({ ...subject, writtenFiles: (await loadCheckpoints(readDb, jobId))[0]?.files ?? [] }, storeTimeLookup(readDb), Date.now());
+  // Read from app storage in the page: opening History should not start the export worker for every row.
+  const path = zipPath ?? (job.fileNames?.length === 1 ? job.fileNames[0] : undefined);
+  const zip = path ? await readOpfsPath(path) : undefined;
+  if (!zip) return undefined;
+  return planRetry({ ...subject, manifest: await readArchiveManifest(zip) }, storeTimeLookup(readDb), Date.now());
+}
+
+/**
+ * "Retry what failed" for a failed or partial export: the button shows the sentence of what will be retried,
+ * then Start retry runs it as new background export(s), linked to this one in the audit log.
+ */
+function RetryWhatFailed({ jobId, hasFailed, zipPath, label }: { jobId: string; hasFailed: boolean; zipPath?: string; label: string }) {
+  const [plan, setPlan] = useState<RetryPlan>();
+  const [isOpen, setOpen] = useState(false);
+  const { isBusy, note, run } = useBusyAction();
+  const start = useRef<HTMLButtonElement>(null);
+  const ids = useId();
+  useEffect(() => {
+    let isCurrent = true;
+    loadRetryPlan(jobId, hasFailed, zipPath).then((p) => { if (isCurrent) setPlan(p); }, (e: unknown) => console.warn('retry plan', e));
+    return () => { isCurrent = false; };
+  }, [jobId, hasFailed, zipPath]);
+  useEffect(() => { if (isOpen) start.current?.focus(); }, [isOpen]);
+  if (!plan) return null;
+  const jobs = plan.requests.length;
+  return (
+    <div className="retry">
+      <button type="button" className="secondary" aria-expanded={isOpen} aria-controls={`${ids}-what`} disabled={isBusy}
+        aria-label={`Retry what failed in the export of ${label}`} onClick={() => setOpen(!isOpen)}>Retry what failed</button>
+      {isOpen && (
+        <div id={`${ids}-what`} role="group" aria-label="What will be retried">
+          <p id={`${ids}-text`} data-testid="retry-description">Retries {plan.description}</p>
+          {plan.willSkipAgain && <p className="warning">The same data will be skipped again: fix or re-sync those records first, or retry anyway if a sync has changed them.</p>}
+          <div className="actions">
+            <button type="button" ref={start} disabled={isBusy} aria-describedby={`${ids}-text`} onClick={() => run(async () => {
+              const destination = ((await readDb.exportJobs.get(jobId)) as unknown as StoredJob | undefined)?.destination ?? formatDestination({ kind: 'workspace' });
+              const started = await startRetry(readDb, plan, (request) => enqueueBackgroundJob({ request, destination }), Date.now);
+              setOpen(false);
+              return `Started ${started.length === 1 ? 'a background export' : `${started.length} background exports`} for what failed; ${jobs === 1 ? 'it appears' : 'they appear'} under Background exports.`;
+            })}>Start retry</button>
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>Not now</button>
+          </div>
+        </div>
+      )}
+      {note && <p role="status">{note}</p>}
+    </div>
+  );
+}
+
+/** Failed background exports (they have no History row of their own), each with its retry. */
+function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<string> }) {
+  const failed = useBackgroundJobs().filter((job: BackgroundJobRow) => job.status === 'FAILED' && !historyIds.has(job.id));
+  if (failed.length === 0) return null;
+  return (
+    <section aria-labelledby="failed-background-title" className="failed-background">
+      <h2 id="failed-background-title">Failed background exports</h2>
+      <ul className="history-list">
+        {failed.map((job) => (
+          <li key={job.id} className="card" data-id={job.id}>
+            <p>{formatDateTime(job.createdAtMs)}: {job.failure?.message ?? 'failed'}</p>
+            <RetryWhatFailed jobId={job.id} hasFailed label={formatDateTime(job.createdAtMs)} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 function HistoryItem({ row }: { row: HistoryRow }) {
@@ -63,6 +150,9 @@ function HistoryItem({ row }: { row: HistoryRow }) {
         <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
+      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && (
+        <RetryWhatFailed jobId={row.id} hasFailed={row.status === 'FAILED'} zipPath={row.opfsPath} label={formatDateTime(row.createdAtMs)} />
+      )}
       {note && <p role="status">{note}</p>}
     </li>
   );
@@ -84,6 +174,7 @@ export function HistoryScreen() {
     <section aria-labelledby="history-title" className="screen">
       <h1 id="history-title">History</h1>
       <BackgroundJobsPanel />
+      <FailedBackgroundRetries historyIds={new Set(rows.map((r) => r.id))} />
       <ServerExportsList />
       <form className="row filters" role="search" aria-label="Search exports" onSubmit={(e) => e.preventDefault()}>
         <div className="field"><label htmlFor={`${ids}-f`}>Format</label>
