@@ -21,8 +21,10 @@ import { writeChunkFile } from './chunk-file-source.ts';
 import { plainLibraryExport } from './plain-library.ts';
 import { RssSampler } from './rss.ts';
 import { installNodeSha256 } from '../src/cli/node-sha256.ts';
+import { installNodeEntryCodec } from '../src/cli/node-entry-codec.ts';
 
 installNodeSha256();
+installNodeEntryCodec();
 
 const { values } = parseArgs({ options: {
   activities: { type: 'string', default: '100' }, samples: { type: 'string', default: '10000' },

@@ -13,8 +13,11 @@ import { DEFAULT_EXPORT_OPTIONS } from '../src/model/request.ts';
 import { fileSink } from '../src/cli/file-sink.ts';
 import { withFileZipReader } from '../src/cli/file-zip-reader.ts';
 import { installNodeSha256 } from '../src/cli/node-sha256.ts';
+import { installNodeEntryCodec } from '../src/cli/node-entry-codec.ts';
 
 installNodeSha256();
+installNodeEntryCodec();
+
 const ENTRY_BYTES = 4.5 * 2 ** 30;
 const PIECE = 1 << 20;
 

@@ -16,6 +16,7 @@ import { writeDemoJsonl } from './demo-jsonl.ts';
 import { withFileZipReader } from './file-zip-reader.ts';
 import { UsageError } from './usage-error.ts';
 import { installNodeSha256 } from './node-sha256.ts';
+import { installNodeEntryCodec } from './node-entry-codec.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
@@ -36,6 +37,7 @@ Exit codes: 0 done, 1 failed (the message says why), 2 usage error.`;
 
 export async function main(argv: string[]): Promise<number> {
   installNodeSha256();
+  installNodeEntryCodec();
   const [command, ...rest] = argv;
   try {
     switch (command) {

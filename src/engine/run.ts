@@ -8,9 +8,11 @@ import type { RecordKind } from '../model/records.ts';
 import type { ExportRequest } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import { readableFromIterable } from '../model/streams.ts';
-import type { EncodedEntry, SkippedRecord } from '../formats/types.ts';
+import type { EncodedEntry, FormatEncoder, SkippedRecord } from '../formats/types.ts';
 import { countingSource } from './counting-source.ts';
+import { wholeEntryCodec } from './entry-codec.ts';
 import { formatJobs, type FormatRegistry } from './format-order.ts';
+import { withLookahead, type PreparedEntry } from './lookahead.ts';
 import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest.ts';
 import { planExport, type ExportPlan } from './plan.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
@@ -44,7 +46,17 @@ export interface RunOptions {
    * bytes written so far; awaited, so a checkpoint can be stored first (see resume.ts).
    */
   onEntryWritten?: (written: EntryWritten) => void | Promise<void>;
+  /**
+   * Entries in progress at once: small standalone entries (one activity's file) are read and compressed ahead
+   * while earlier ones are written, in order. Default `DEFAULT_ENTRY_WINDOW`; 1 reads one entry at a time.
+   */
+  entryWindow?: number;
 }
+
+/** Entries in progress at once by default: enough to keep the encoder busy while deflate runs elsewhere. */
+export const DEFAULT_ENTRY_WINDOW = 4;
+/** Standalone entries announced above this many bytes stream in their turn (memory stays bounded). */
+export const MAX_LOOKAHEAD_ENTRY_BYTES = 16 * 1024 * 1024;
 
 /** One finished zip entry, as `RunOptions.onEntryWritten` reports it. */
 export interface EntryWritten {
@@ -76,6 +88,10 @@ export async function runExport(
 ): Promise<ExportResult> {
   const { signal } = options;
   signal?.throwIfAborted();
+  // The encoders' signal: the caller's, and also stops entries read ahead when the export fails.
+  const encoding = new AbortController();
+  const stopEncoding = (): void => encoding.abort(signal?.reason);
+  signal?.addEventListener('abort', stopEncoding, { once: true });
   if (options.password === '') throw new ExportError('INVALID_REQUEST', 'the export password is empty');
   const anonymised = request.options.privacy ? anonymiseSource(source, request.options.privacy) : undefined;
   source = anonymised?.source ?? source;
@@ -118,6 +134,12 @@ export async function runExport(
   const skipped: SkippedRecord[] = [...(options.skipped ?? [])];
   const paths = new UniquePaths();
 
+  const entryWritten = async (file: ManifestFile): Promise<void> => {
+    files.push(file);
+    progress.state.filesDone += 1;
+    await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });
+  };
+
   const addEntry = async (entry: EncodedEntry, format: ManifestFile['format'], compress: boolean): Promise<void> => {
     const path = paths.claim(entry.path);
     progress.state.currentFile = path;
@@ -137,10 +159,22 @@ export async function runExport(
       level: compress ? request.options.compressionLevel : 0,
       lastModDate: new Date(entry.modifiedMs),
     });
-    const file: ManifestFile = { path, format, size, sha256: hash.digestHex(), records: entry.recordCounts };
-    files.push(file);
-    progress.state.filesDone += 1;
-    await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });
+    await entryWritten({ path, format, size, sha256: hash.digestHex(), records: entry.recordCounts });
+  };
+
+  /** Writes an entry read and compressed ahead: zip.js copies the bytes as they are. */
+  const addPrepared = async (entry: EncodedEntry, format: ManifestFile['format'], prepared: PreparedEntry): Promise<void> => {
+    const path = paths.claim(entry.path);
+    progress.state.currentFile = path;
+    await zip.add(path, readableFromIterable([prepared.bytes]), {
+      passThrough: true,
+      compressionMethod: prepared.method,
+      ...(prepared.method === 0 ? {} : { level: prepared.level }),
+      crc32: prepared.crc32,
+      uncompressedSize: prepared.size,
+      lastModDate: new Date(entry.modifiedMs),
+    });
+    await entryWritten({ path, format, size: prepared.size, sha256: prepared.sha256Hex, records: entry.recordCounts });
   };
 
   const textEntry = (path: string, text: string): EncodedEntry => ({
@@ -149,19 +183,34 @@ export async function runExport(
 
   try {
     await addEntry(textEntry('README.txt', buildReadmeText(recordedRequest, APP_VERSION)), 'readme', true);
-    const counted = countingSource(source, progress.state, signal);
-    for (const { format, kinds } of jobs) {
-      const context = {
-        source: counted,
-        filter: { ...request.filter, kinds },
-        options: request.options,
-        createdAtMs: request.createdAtMs,
-        signal,
-        skip: (record: SkippedRecord) => { skipped.push(record); },
-      };
-      for await (const entry of format.entries(context)) {
-        await addEntry(entry, format.id, format.isCompressible);
+    const counted = countingSource(source, progress.state, encoding.signal);
+    async function* formatEntries(): AsyncGenerator<{ entry: EncodedEntry; format: FormatEncoder }> {
+      for (const { format, kinds } of jobs) {
+        const context = {
+          source: counted,
+          filter: { ...request.filter, kinds },
+          options: request.options,
+          createdAtMs: request.createdAtMs,
+          signal: encoding.signal,
+          skip: (record: SkippedRecord) => { skipped.push(record); },
+        };
+        for await (const entry of format.entries(context)) yield { entry, format };
       }
+    }
+    const slots = withLookahead(formatEntries(), {
+      codec: wholeEntryCodec(),
+      window: options.entryWindow ?? DEFAULT_ENTRY_WINDOW,
+      maxEntryBytes: MAX_LOOKAHEAD_ENTRY_BYTES,
+      levelOf: ({ format }) => (format.isCompressible ? request.options.compressionLevel : 0),
+      controller: encoding,
+      onRead: (bytes) => {
+        progress.state.bytesIn += bytes;
+        progress.tick();
+      },
+    });
+    for await (const { item: { entry, format }, prepared } of slots) {
+      if (prepared) await addPrepared(entry, format.id, await prepared);
+      else await addEntry(entry, format.id, format.isCompressible);
     }
     const manifest = buildManifest({
       appVersion: APP_VERSION,
@@ -187,10 +236,13 @@ export async function runExport(
     progress.finish();
     return { manifest, bytesWritten: progress.state.bytesOut };
   } catch (error) {
+    encoding.abort(error);
     // Abort the sink so a file-system writer discards its temporary file: no half archive is left behind.
     await sinkWriter.abort(error).catch(() => undefined);
     if (isAbortError(error) || signal?.aborted) throw signal?.reason ?? error;
     throw error instanceof ExportError ? error : new ExportError('INTERNAL', `export failed: ${messageOf(error)}`, { cause: error });
+  } finally {
+    signal?.removeEventListener('abort', stopEncoding);
   }
 }
 

@@ -12,8 +12,11 @@ import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../cli/node-sha256.ts';
+import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
 
 installNodeSha256();
+installNodeEntryCodec();
+
 const input = workerData as ExportWorkerInput;
 const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);
 

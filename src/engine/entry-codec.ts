@@ -1,0 +1,76 @@
+// Compresses and checksums one whole, small zip entry in a single call, so the work can run off the export's
+// thread: zlib's thread pool in Node (node-entry-codec.ts), CompressionStream and WebCrypto elsewhere.
+// The CRC-32 a zip entry needs comes from the gzip trailer: the same pass computes it, for free.
+
+import { createCRC32 } from 'hash-wasm';
+
+/** One entry's bytes as they go into the zip, with the checksums zip.js and the manifest need. */
+export interface EncodedWholeEntry {
+  /** The raw deflate stream (level > 0) or the content itself (level 0, stored). */
+  bytes: Uint8Array;
+  crc32: number;
+  sha256Hex: string;
+}
+
+export interface WholeEntryCodec {
+  /** Whether `encode` can deflate at this level (0 = store: checksums only). */
+  supportsLevel(level: number): boolean;
+  /** Deflates `content` at `level` (raw deflate, no zlib or gzip wrapper) and checksums it. */
+  encode(content: Uint8Array<ArrayBuffer>, level: number): Promise<EncodedWholeEntry>;
+}
+
+/** The web-standard codec: CompressionStream (native zlib, level 6 only) and SHA-256 from WebCrypto. */
+export const webEntryCodec: WholeEntryCodec = {
+  supportsLevel: (level) => level === 0 || level === 6,
+  async encode(content, level) {
+    const digest = sha256HexOf(content);
+    if (level === 0) return { bytes: content, crc32: await crc32Of(content), sha256Hex: await digest };
+    const gzip = new Uint8Array(await new Response(new Blob([content]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    return { ...rawDeflateOfGzip(gzip, content.byteLength), sha256Hex: await digest };
+  },
+};
+
+let codec: WholeEntryCodec = webEntryCodec;
+
+/** Replaces the codec for this process or worker (zlib's thread pool in Node, a worker pool in the browser). */
+export function setWholeEntryCodec(next: WholeEntryCodec): void {
+  codec = next;
+}
+
+export function wholeEntryCodec(): WholeEntryCodec {
+  return codec;
+}
+
+/** SHA-256 of `bytes`, hex, from WebCrypto (native code, off the calling thread where the platform can). */
+export async function sha256HexOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+async function crc32Of(bytes: Uint8Array): Promise<number> {
+  const hasher = await createCRC32();
+  hasher.init();
+  hasher.update(bytes);
+  return Number.parseInt(hasher.digest('hex'), 16);
+}
+
+const GZIP_FLAG_HCRC = 2;
+const GZIP_FLAG_EXTRA = 4;
+const GZIP_FLAG_NAME = 8;
+const GZIP_FLAG_COMMENT = 16;
+
+/** The raw deflate stream and CRC-32 inside a gzip member (RFC 1952), checked against the content's length. */
+export function rawDeflateOfGzip(gzip: Uint8Array, contentBytes: number): { bytes: Uint8Array; crc32: number } {
+  if (gzip.length < 18 || gzip[0] !== 0x1f || gzip[1] !== 0x8b || gzip[2] !== 8) throw new Error('not a gzip member');
+  const flags = gzip[3]!;
+  let start = 10;
+  if (flags & GZIP_FLAG_EXTRA) start += 2 + (gzip[start]! | (gzip[start + 1]! << 8));
+  if (flags & GZIP_FLAG_NAME) start = gzip.indexOf(0, start) + 1;
+  if (flags & GZIP_FLAG_COMMENT) start = gzip.indexOf(0, start) + 1;
+  if (flags & GZIP_FLAG_HCRC) start += 2;
+  const trailer = new DataView(gzip.buffer, gzip.byteOffset + gzip.length - 8, 8);
+  if (trailer.getUint32(4, true) !== contentBytes % 2 ** 32) throw new Error('gzip length does not match the content');
+  return { bytes: gzip.subarray(start, gzip.length - 8), crc32: trailer.getUint32(0, true) };
+}
