@@ -35,7 +35,8 @@ test('Retry what failed re-runs a partial export for exactly the skipped kind an
   expect(original.skipped.every((s) => s.reason.includes('no GPS positions'))).toBe(true);
 
   await page.getByRole('link', { name: 'History' }).click();
-  const row = page.locator('li.history').first();
+  const rowId = await page.locator('li.history').first().getAttribute('data-id');
+  const row = page.locator(`li.history[data-id="${rowId}"]`);
   const retry = row.getByRole('button', { name: /^Retry what failed in the export of / });
   await expect(retry).toBeVisible({ timeout: 30_000 });
   await expect(retry).toHaveAttribute('aria-expanded', 'false');
@@ -46,6 +47,7 @@ test('Retry what failed re-runs a partial export for exactly the skipped kind an
   const description = row.getByTestId('retry-description');
   await expect(description).toContainText(/^Retries activities (from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d|on \d{4}-\d\d-\d\d) \(\d+ skipped records?\)/);
   await expect(description).toContainText('will be skipped again unless they are fixed or re-synced first');
+  const text = (await description.textContent()) ?? '';
   const start = row.getByRole('button', { name: 'Start retry' });
   await expect(start).toBeFocused();
   const jobsBefore = await page.evaluate(async () => (await (window as unknown as { takeawayJobs: { list(): Promise<{ id: string }[]> } }).takeawayJobs.list()).map((j) => j.id));
@@ -61,7 +63,6 @@ test('Retry what failed re-runs a partial export for exactly the skipped kind an
       await new Promise((r) => setTimeout(r, 250));
     }
   }, jobsBefore);
-  const text = (await description.textContent()) ?? '';
   expect(jobs.length).toBe((text.match(/skipped record/g) ?? []).length);
   const retried: string[] = [];
   for (const job of jobs) {
@@ -77,6 +78,6 @@ test('Retry what failed re-runs a partial export for exactly the skipped kind an
 
   // The audit log links each new job to the export it retries.
   await page.getByRole('link', { name: 'Audit' }).click();
-  await page.getByLabel('Search').fill('retry of job');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('retry of job');
   await expect(page.getByRole('region', { name: 'Audit entries' }).getByText(/^retry of job /)).toHaveCount(jobs.length);
 });
