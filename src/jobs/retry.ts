@@ -56,6 +56,20 @@ export async function planRetry(subject: RetrySubject, lookup: RecordTimeLookup,
   return planFailedRetry(subject, nowMs);
 }
 
+/**
+ * Starts `plan` as new exports through `enqueue` (the jobs worker in the app) and links each new job to the one it
+ * retries in the audit log. Returns the new job ids.
+ */
+export async function startRetry(db: TakeawayDb, plan: RetryPlan, enqueue: (request: ExportRequest) => Promise<{ id: string }>, now: () => number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const request of plan.requests) {
+    const { id } = await enqueue(request);
+    ids.push(id);
+    await appendRetryLink(db, { retryJobId: id, ofJobId: plan.ofJobId, what: plan.description, actor: 'user', nowMs: now() });
+  }
+  return ids;
+}
+
 /** Formats of each kind that a failed run did not finish, in the engine's format order. */
 export function unfinishedFormats(request: ExportRequest, writtenFiles: readonly ManifestFile[]): Partial<Record<RecordKind, FormatId[]>> {
   const requested = FORMAT_ORDER.filter((f) => request.filter.kinds.some((k) => request.formats[k]?.includes(f)));
@@ -199,18 +213,4 @@ function rangeWords(range: TimeRange | undefined): string {
 
 function joinWords(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
-
-/**
- * Starts `plan` as new exports through `enqueue` (the jobs worker in the app) and links each new job to the one it
- * retries in the audit log. Returns the new job ids.
- */
-export async function startRetry(db: TakeawayDb, plan: RetryPlan, enqueue: (request: ExportRequest) => Promise<{ id: string }>, now: () => number): Promise<string[]> {
-  const ids: string[] = [];
-  for (const request of plan.requests) {
-    const { id } = await enqueue(request);
-    ids.push(id);
-    await appendRetryLink(db, { retryJobId: id, ofJobId: plan.ofJobId, what: plan.description, actor: 'user', nowMs: now() });
-  }
-  return ids;
 }
