@@ -1,6 +1,6 @@
 // In the wizard's preview: run the export as a resumable background job in app storage (optionally split into
-// parts), or save the configuration as a template. A file picked with the save picker is written directly and
-// restarts when interrupted, which this says; the background job copies nothing and loses nothing.
+// parts), or save the configuration as a template. Like "Start export" it survives a closed tab; unlike it, it
+// stays in app storage until the person downloads or saves it.
 
 import { useId, useState } from 'react';
 import type { ExportRequest } from '../../model/request.ts';
@@ -44,9 +44,9 @@ export function BackgroundExportOptions({ request, onStarted }: { request: Expor
       <legend>Background export (resumable)</legend>
       <p className="muted">
         Written into app storage with a checkpoint after every file: closing the tab, a reload or a crash loses
-        nothing, and it continues by itself next time. An export to a file you pick is written straight into that
-        file and starts over if interrupted; for big exports use this, then download it or use “Save to a file…”
-        once it is done.
+        nothing, and it continues by itself next time. “Start export” works the same way unless you choose to
+        stream straight to a picked file (or set a password); this one adds splitting into parts and stays in app
+        storage until you download it or use “Save to a file…”.
       </p>
       <label className="check">
         <input type="checkbox" checked={isSplit} onChange={(e) => setSplit(e.target.checked)} /> Split into parts
