@@ -18,3 +18,16 @@ export async function requestPersistentStorage(): Promise<boolean> {
   if (typeof navigator.storage?.persist !== 'function') return false;
   return navigator.storage.persist();
 }
+
+/** Headroom over a plan's size estimate before an archive is built in app storage (estimates are off by up to 1.6x). */
+export const ROOM_FACTOR = 1.5;
+/** Bytes left free besides, for the database, checkpoints and other exports. */
+export const ROOM_SPARE_BYTES = 50_000_000;
+
+/**
+ * Whether an archive of about `estimatedBytes` fits in app storage with room to spare: `estimatedBytes` x 1.5
+ * plus 50 MB within the free quota. False when the quota is unknown.
+ */
+export function hasRoomFor(estimatedBytes: number, storage: StorageFigures | undefined): boolean {
+  return storage !== undefined && estimatedBytes * ROOM_FACTOR + ROOM_SPARE_BYTES <= storage.freeBytes;
+}

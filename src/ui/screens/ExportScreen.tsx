@@ -7,7 +7,7 @@ import { RECORD_KINDS, type RecordKind } from '../../model/records.ts';
 import type { FieldCondition, FormatId, GpxDialect } from '../../model/request.ts';
 import { listCategories, listTags } from '../../store/queries.ts';
 import type { CsvPreview } from '../../workers/api.ts';
-import { estimateStorage, type StorageFigures } from '../../platform/storage.ts';
+import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
 import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
 import { buildRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
@@ -30,13 +30,9 @@ interface Preview {
   storage?: StorageFigures;
 }
 
-/** Room kept free beyond the plan's estimate before a resumable build in app storage is the default (estimates err). */
-const RESUMABLE_MARGIN = 1.5;
-const RESUMABLE_SPARE_BYTES = 50_000_000;
-
-/** Resumable when the estimated archive fits the free quota with margin; otherwise stream (or when the quota is unknown). */
+/** Resumable when the estimated archive fits the free quota with margin; otherwise (or with the quota unknown) stream. */
 function defaultWriteMode(plan: ExportPlan, storage: StorageFigures | undefined): WriteMode {
-  return storage && plan.estimatedBytes * RESUMABLE_MARGIN + RESUMABLE_SPARE_BYTES <= storage.freeBytes ? 'resumable' : 'stream';
+  return hasRoomFor(plan.estimatedBytes, storage) ? 'resumable' : 'stream';
 }
 
 function toggle<T>(list: readonly T[], item: T, on: boolean): T[] {
