@@ -78,6 +78,14 @@ export interface PrivacyOptions {
   timeShiftDays?: number;
 }
 
+/** The ways human-readable times can be written (see `ExportOptions.timeStyle`). */
+export const TIME_STYLES = ['local', 'utc'] as const;
+export type TimeStyle = (typeof TIME_STYLES)[number];
+
+/** The unit systems of human-readable tables (see `ExportOptions.units`). */
+export const UNIT_SYSTEMS = ['metric', 'imperial'] as const;
+export type UnitSystem = (typeof UNIT_SYSTEMS)[number];
+
 export interface ExportOptions {
   /** Deflate level for compressible entries, 0–9 (default 6, the level zip.js deflates natively). */
   compressionLevel: number;
@@ -96,6 +104,32 @@ export interface ExportOptions {
   pdf?: PdfOptions;
   /** Anonymisation before encoding; absent means none. */
   privacy?: PrivacyOptions;
+  /**
+   * How the human-readable formats (CSV, XLSX, PDF) write times. `local` (default when absent): ISO 8601 in the
+   * record's own UTC offset, with a UTC column beside each local time in CSV. `utc`: every time in UTC ending in
+   * `Z`, one column per time, as databases and mapping tools want. FIT, TCX, GPX, JSON and XML keep the times
+   * their specifications define, whatever this says.
+   */
+  timeStyle?: TimeStyle;
+  /**
+   * Units of the human-readable tables (CSV, XLSX, PDF). `metric` (default when absent): metres, km, kg, °C,
+   * m/s or km/h, with today's column names. `imperial`: miles, feet, mph, pace per mile, pounds and °F, and
+   * column names that say so (`distance_mi`, `weight_lb`). FIT, TCX, GPX, JSON and XML always keep their
+   * specifications' units and lossless values.
+   */
+  units?: UnitSystem;
+}
+
+/** A sentence naming what is wrong with `timeStyle` or `units` of options from outside; `undefined` when both are fine or absent. */
+export function timeUnitsProblem(options: { timeStyle?: unknown; units?: unknown }): string | undefined {
+  const { timeStyle, units } = options;
+  if (timeStyle !== undefined && !(TIME_STYLES as readonly unknown[]).includes(timeStyle)) {
+    return `time style ${JSON.stringify(timeStyle)} is unknown (expected ${TIME_STYLES.map((t) => `"${t}"`).join(' or ')})`;
+  }
+  if (units !== undefined && !(UNIT_SYSTEMS as readonly unknown[]).includes(units)) {
+    return `units ${JSON.stringify(units)} are unknown (expected ${UNIT_SYSTEMS.map((u) => `"${u}"`).join(' or ')})`;
+  }
+  return undefined;
 }
 
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {

@@ -11,9 +11,10 @@ import { activityFileSizeBytes } from '../entry-size.ts';
 import { activityBaseName } from '../paths.ts';
 import { BytePieceWriter } from '../text-writer.ts';
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
+import { timeStyleOf, unitSystemOf } from '../units.ts';
 import {
-  ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SLEEP_COLUMNS, STEPS_COLUMNS, SampleLineWriter, UTF8_BOM, WEIGHT_COLUMNS,
-  activityLine, headerLine, recordColumns, recordLine, sleepLine, stepsLine, weightLine,
+  type CsvStyle, STEPS_COLUMNS, SampleLineWriter, UTF8_BOM, activityColumns, activityLine, headerLine, recordColumns, recordLine,
+  sampleColumns, sleepColumns, sleepLine, stepsLine, weightColumns, weightLine,
 } from './parts.ts';
 import { type CsvTable, localYear, tableEntries } from './table.ts';
 
@@ -31,9 +32,10 @@ export const csvFormat: FormatEncoder = {
 /** All CSV entries of an export, kind by kind in the order of `csvFormat.kinds`. */
 export async function* csvEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
   const kinds = context.filter.kinds;
+  const style = csvStyleOf(context.options);
   if (kinds.includes('activity')) {
-    yield* kindTable(context, 'activity', 'activities/activities', headerLine(ACTIVITY_COLUMNS, context.options.csv.formulaSafe),
-      (a) => activityLine(a, context.options.csv.formulaSafe), (a) => localYear(a.startTimeMs, a.utcOffsetMin));
+    yield* kindTable(context, 'activity', 'activities/activities', headerLine(activityColumns(style), context.options.csv.formulaSafe),
+      (a) => activityLine(a, context.options.csv.formulaSafe, style), (a) => localYear(a.startTimeMs, a.utcOffsetMin));
     if (context.options.csv.samples) yield* sampleEntries(context);
   }
   if (kinds.includes('steps')) {
@@ -41,14 +43,19 @@ export async function* csvEntries(context: EncodeContext): AsyncGenerator<Encode
       (s) => stepsLine(s, context.options.csv.formulaSafe), (s) => s.date.slice(0, 4));
   }
   if (kinds.includes('weight')) {
-    yield* kindTable(context, 'weight', 'health/weight', headerLine(WEIGHT_COLUMNS, false),
-      weightLine, (w) => localYear(w.timestampMs, w.utcOffsetMin));
+    yield* kindTable(context, 'weight', 'health/weight', headerLine(weightColumns(style), false),
+      (w) => weightLine(w, style), (w) => localYear(w.timestampMs, w.utcOffsetMin));
   }
   if (kinds.includes('sleep')) {
-    yield* kindTable(context, 'sleep', 'health/sleep', headerLine(SLEEP_COLUMNS, false),
-      sleepLine, (s) => localYear(s.startTimeMs, s.utcOffsetMin));
+    yield* kindTable(context, 'sleep', 'health/sleep', headerLine(sleepColumns(style), false),
+      (s) => sleepLine(s, style), (s) => localYear(s.startTimeMs, s.utcOffsetMin));
   }
-  if (kinds.includes('record')) yield* recordEntries(context);
+  if (kinds.includes('record')) yield* recordEntries(context, style);
+}
+
+/** The export's time style and units for CSV (absent options: local times and metric, as before they existed). */
+export function csvStyleOf(options: ExportOptions): CsvStyle {
+  return { timeStyle: timeStyleOf(options), units: unitSystemOf(options) };
 }
 
 async function* kindTable<K extends RecordKind>(
@@ -86,7 +93,7 @@ function baseTable<R>(
  * flat whatever the record count); a second pass per type writes the rows. Collecting rows per type
  * instead would hold every record in memory.
  */
-async function* recordEntries(context: EncodeContext): AsyncGenerator<EncodedEntry> {
+async function* recordEntries(context: EncodeContext, style: CsvStyle): AsyncGenerator<EncodedEntry> {
   const types = new Map<string, { fieldNames: Set<string>; count: number }>();
   for await (const batch of context.source.records('record', context.filter)) {
     context.signal?.throwIfAborted();
@@ -105,8 +112,8 @@ async function* recordEntries(context: EncodeContext): AsyncGenerator<EncodedEnt
     yield* tableEntries(baseTable<GenericRecord>(context, {
       kind: 'record',
       basePath: `records/${recordTypeFileStem(recordType)}`,
-      header: headerLine(recordColumns(names), isFormulaSafe),
-      line: (record) => recordLine(record, names, isFormulaSafe),
+      header: headerLine(recordColumns(names, style), isFormulaSafe),
+      line: (record) => recordLine(record, names, isFormulaSafe, style),
       yearOf: (record) => localYear(record.timestampMs, record.utcOffsetMin),
       isSplit: count > context.options.csv.maxRowsPerFile,
       records: context.source.records('record', filter),
@@ -138,8 +145,9 @@ async function* sampleEntries(context: EncodeContext): AsyncGenerator<EncodedEnt
 
 async function* sampleContent(context: EncodeContext, activity: Activity): AsyncGenerator<Uint8Array> {
   const out = new BytePieceWriter();
-  const lines = new SampleLineWriter(activity.utcOffsetMin);
-  out.text((context.options.csv.bom ? UTF8_BOM : '') + headerLine(SAMPLE_COLUMNS, false));
+  const style = csvStyleOf(context.options);
+  const lines = new SampleLineWriter(activity.utcOffsetMin, style);
+  out.text((context.options.csv.bom ? UTF8_BOM : '') + headerLine(sampleColumns(style), false));
   for await (const chunk of context.source.track(activity)) {
     context.signal?.throwIfAborted();
     for (let next = 0; next < chunk.count;) {
