@@ -3,6 +3,7 @@
 import './comlink-setup.ts';
 import { configure } from '@zip.js/zip.js';
 import { expose } from 'comlink';
+import { setWholeEntryCodec } from '../engine/entry-codec.ts';
 import { planExport } from '../engine/index.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { TakeawayDb } from '../store/db.ts';
@@ -11,6 +12,7 @@ import { clearAll, storeCounts } from '../store/queries.ts';
 import { deleteOpfsExport } from '../platform/worker-sinks.ts';
 import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
+import { browserCodecPool } from './codec-pool.ts';
 import { previewCsv } from './csv-preview.ts';
 import { loadDemoData } from './demo-loader.ts';
 import { importDroppedFiles } from './file-import.ts';
@@ -20,6 +22,8 @@ import { clearWorkspace, deleteKept, extractShareable, keptZip, verifyKept } fro
 
 // zip.js compresses inline here: this worker already is off the main thread, and two jobs fill both cores.
 configure({ useWebWorkers: false });
+// Small entries are read ahead and compressed whole in codec workers (see codec-pool.ts), on the other cores.
+setWholeEntryCodec(browserCodecPool());
 
 const db = new TakeawayDb();
 const source = new DexieRecordSource(db);

@@ -4,6 +4,7 @@
 import './comlink-setup.ts';
 import { configure } from '@zip.js/zip.js';
 import { expose } from 'comlink';
+import { setWholeEntryCodec } from '../engine/entry-codec.ts';
 import type { ExportProgress } from '../engine/progress.ts';
 import { saveSchedule, setSchedulePaused } from '../jobs/schedule.ts';
 import { deleteTemplate, saveTemplate, templateFromJson } from '../jobs/templates.ts';
@@ -11,10 +12,13 @@ import { TakeawayDb } from '../store/db.ts';
 import { DexieRecordSource } from '../store/dexie-record-source.ts';
 import type { JobsWorkerApi } from './jobs-api.ts';
 import { BackgroundJobs } from './resumable-jobs.ts';
+import { browserCodecPool } from './codec-pool.ts';
 import type { AppSchedule } from './schedules.ts';
 import { throttleProgress } from './throttle-progress.ts';
 
 configure({ useWebWorkers: false });
+// Small entries are read ahead and compressed whole in codec workers (see codec-pool.ts), on the other cores.
+setWholeEntryCodec(browserCodecPool());
 
 const db = new TakeawayDb();
 const watchers = new Set<(jobId: string, progress: ExportProgress) => void>();

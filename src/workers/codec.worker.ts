@@ -1,0 +1,22 @@
+// A codec worker: deflates and checksums whole zip entries for the export worker (see codec-pool.ts), so
+// several entries compress on other cores while the export worker goes on encoding.
+
+import { webEntryCodec } from '../engine/entry-codec.ts';
+import type { CodecReply, CodecTask } from './codec-pool.ts';
+
+/** The dedicated worker's global scope, typed by what is used of it (the app's tsconfig has DOM types, not WebWorker). */
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<CodecTask>) => void) | null;
+  postMessage(message: CodecReply, transfer?: Transferable[]): void;
+};
+
+scope.onmessage = async ({ data }: MessageEvent<CodecTask>) => {
+  try {
+    const encoded = await webEntryCodec.encode(new Uint8Array(data.content), data.level);
+    const reply: CodecReply = { id: data.id, ...encoded };
+    scope.postMessage(reply, [encoded.bytes.buffer]);
+  } catch (error) {
+    const reply: CodecReply = { id: data.id, error: error instanceof Error ? error.message : String(error) };
+    scope.postMessage(reply);
+  }
+};
