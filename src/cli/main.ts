@@ -30,6 +30,8 @@ const USAGE = `Usage:
                   [--privacy-zone LAT,LON,RADIUS_M ...] [--privacy-mode gps|sample] [--drop-gps] [--drop-serials]
                   [--pseudonymise] [--time-shift-days N]   (anonymise; see docs/privacy.md)
                   [--report year-in-review|monthly|health] [--activity-pages]   (the PDF report's template)
+                  [--time-style local|utc]   (CSV/XLSX/PDF times: local with offset plus UTC (default), or UTC only, ending in Z)
+                  [--units metric|imperial]   (CSV/XLSX/PDF: km, m, kg, °C (default) or mi, ft, lb, °F; FIT/TCX/GPX/JSON/XML keep their standard units)
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip
 
@@ -87,6 +89,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     'password-file': { type: 'string' }, 'privacy-zone': { type: 'string', multiple: true }, 'privacy-mode': { type: 'string' },
     'drop-gps': { type: 'boolean' }, 'drop-serials': { type: 'boolean' }, pseudonymise: { type: 'boolean' },
     'time-shift-days': { type: 'string' }, report: { type: 'string' }, 'activity-pages': { type: 'boolean' },
+    'time-style': { type: 'string' }, units: { type: 'string' },
   } });
   if (!values.input) throw new UsageError('export needs --input FILE');
   if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
@@ -99,6 +102,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     formulaUnsafe: values['formula-unsafe'], privacyZones: values['privacy-zone'], privacyMode: values['privacy-mode'],
     dropGps: values['drop-gps'], dropSerials: values['drop-serials'], pseudonymise: values.pseudonymise,
     timeShiftDays: values['time-shift-days'], report: values.report, activityPages: values['activity-pages'],
+    timeStyle: values['time-style'], units: values.units,
   }, Date.now()), values.since === undefined ? undefined : parsePreviousManifest(await readFile(values.since, 'utf8'), values.since));
   if (values['password-file'] !== undefined && partSizeBytes !== undefined) {
     throw new UsageError('--password-file and --part-size cannot be combined yet: parts would not be encrypted');

@@ -1,7 +1,10 @@
 // Turns `takeaway export` options into an ExportRequest.
 
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId, type GpxDialect, type PdfOptions, type PdfTemplate, type PrivacyOptions, type PrivacyZone } from '../model/request.ts';
+import {
+  DEFAULT_EXPORT_OPTIONS, TIME_STYLES, UNIT_SYSTEMS, type ExportOptions, type ExportRequest, type FormatId, type GpxDialect, type PdfOptions,
+  type PdfTemplate, type PrivacyOptions, type PrivacyZone, type TimeStyle, type UnitSystem,
+} from '../model/request.ts';
 import { FORMAT_META } from '../formats/meta.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -29,6 +32,10 @@ export interface ExportArgs {
   dropSerials?: boolean;
   pseudonymise?: boolean;
   timeShiftDays?: string;
+  /** `local` or `utc` (CSV, XLSX and PDF times); absent: the default, local. */
+  timeStyle?: string;
+  /** `metric` or `imperial` (CSV, XLSX and PDF tables); absent: the default, metric. */
+  units?: string;
 }
 
 const GPX_DIALECTS: readonly GpxDialect[] = ['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'];
@@ -73,8 +80,23 @@ export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
       gpx: { dialect },
       ...pdfOf(args),
       ...privacyOf(args),
+      ...timeUnitsOf(args),
     },
   };
+}
+
+/** `{ timeStyle, units }` for the flags given; nothing for absent flags (the request stays as before they existed). */
+function timeUnitsOf(args: ExportArgs): Pick<ExportOptions, 'timeStyle' | 'units'> {
+  const out: Pick<ExportOptions, 'timeStyle' | 'units'> = {};
+  if (args.timeStyle !== undefined) {
+    if (!(TIME_STYLES as readonly string[]).includes(args.timeStyle)) throw new UsageError(`--time-style must be ${TIME_STYLES.join(' or ')}, got "${args.timeStyle}"`);
+    out.timeStyle = args.timeStyle as TimeStyle;
+  }
+  if (args.units !== undefined) {
+    if (!(UNIT_SYSTEMS as readonly string[]).includes(args.units)) throw new UsageError(`--units must be ${UNIT_SYSTEMS.join(' or ')}, got "${args.units}"`);
+    out.units = args.units as UnitSystem;
+  }
+  return out;
 }
 
 const PDF_TEMPLATES: readonly PdfTemplate[] = ['year-in-review', 'monthly', 'health'];

@@ -5,7 +5,7 @@ import type { Table } from 'dexie';
 import { FORMAT_META } from '../formats/meta.ts';
 import { ExportError } from '../model/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId } from '../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, timeUnitsProblem, type ExportRequest, type FormatId } from '../model/request.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import type { TemplateRow } from '../store/rows.ts';
 
@@ -24,34 +24,41 @@ export const TEMPLATE_FILE_VERSION = 1;
 
 const ALL_KINDS: RecordKind[] = [...RECORD_KINDS];
 
-/** The built-in target presets. */
+/**
+ * The built-in target presets. Each sets formats, GPX dialect, time style and units together; the line above each
+ * says why its time style and units are the ones a demanding user of that target expects.
+ */
 export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
+  // Local + metric: the CSV keeps both the local time with its offset and UTC, in the units the data was stored in, so nothing is lost or rounded.
   {
     id: 'builtin:everything', name: 'Everything — disaster recovery', isBuiltIn: true,
-    description: 'Every record in lossless open formats: JSON for all, FIT and original device files for activities, CSV tables.',
+    description: 'Every record in lossless open formats: JSON for all, FIT and original device files for activities, CSV tables (local and UTC times, metric).',
     request: {
       filter: { kinds: ALL_KINDS },
       formats: { activity: ['json', 'fit', 'original', 'csv'], steps: ['json', 'csv'], weight: ['json', 'csv'], sleep: ['json', 'csv'], record: ['json', 'csv'] },
-      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true }, gpx: { dialect: 'garmin-tpx-v2' } },
+      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true }, gpx: { dialect: 'garmin-tpx-v2' }, timeStyle: 'local', units: 'metric' },
     },
   },
+  // UTC + metric: what FIT and device files carry anyway (FIT times are UTC, its units SI); set so any table added to the template matches them.
   {
     id: 'builtin:training-platform', name: 'For another training platform (FIT + original files)', isBuiltIn: true,
     description: 'Activities as FIT plus the original device files, the form training platforms import.',
-    request: { filter: { kinds: ['activity'] }, formats: { activity: ['fit', 'original'] }, options: DEFAULT_EXPORT_OPTIONS },
+    request: { filter: { kinds: ['activity'] }, formats: { activity: ['fit', 'original'] }, options: { ...DEFAULT_EXPORT_OPTIONS, timeStyle: 'utc', units: 'metric' } },
   },
+  // UTC + metric: GPX times are UTC by the schema and mapping tools and databases join on UTC instants; metres are what they compute with.
   {
     id: 'builtin:gpx-mapping', name: 'GPX for mapping tools', isBuiltIn: true,
-    description: 'Activities as plain GPX 1.1 tracks, which every mapping tool reads.',
-    request: { filter: { kinds: ['activity'] }, formats: { activity: ['gpx'] }, options: { ...DEFAULT_EXPORT_OPTIONS, gpx: { dialect: 'plain' } } },
+    description: 'Activities as plain GPX 1.1 tracks (UTC times), which every mapping tool reads.',
+    request: { filter: { kinds: ['activity'] }, formats: { activity: ['gpx'] }, options: { ...DEFAULT_EXPORT_OPTIONS, gpx: { dialect: 'plain' }, timeStyle: 'utc', units: 'metric' } },
   },
+  // Local + metric: a health spreadsheet is read by wall-clock day (a weigh-in at 07:00 belongs to that morning), with the standard weight_kg/step_count columns.
   {
     id: 'builtin:health-spreadsheet', name: 'Health metrics spreadsheet', isBuiltIn: true,
-    description: 'Steps, weight and sleep as an Excel workbook and CSV with a BOM for spreadsheet apps.',
+    description: 'Steps, weight and sleep as an Excel workbook and CSV with a BOM for spreadsheet apps, in local time and metric units.',
     request: {
       filter: { kinds: ['steps', 'weight', 'sleep'] },
       formats: { steps: ['xlsx', 'csv'], weight: ['xlsx', 'csv'], sleep: ['xlsx', 'csv'] },
-      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, bom: true } },
+      options: { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, bom: true }, timeStyle: 'local', units: 'metric' },
     },
   },
 ];
@@ -119,7 +126,7 @@ export function templateFromJson(text: string, id: string): ExportTemplate {
   return template;
 }
 
-/** Throws `INVALID_REQUEST` for an empty name, unknown kinds or formats, or a format that cannot write its kind. */
+/** Throws `INVALID_REQUEST` for an empty name, unknown kinds or formats, a format that cannot write its kind, or an unknown time style or unit system. */
 export function validateTemplate(template: ExportTemplate): void {
   const fail = (message: string): never => { throw new ExportError('INVALID_REQUEST', message); };
   if (!template.name) fail('a template needs a name');
@@ -138,4 +145,6 @@ export function validateTemplate(template: ExportTemplate): void {
   }
   if (!Number.isInteger(options?.compressionLevel) || options.compressionLevel < 0 || options.compressionLevel > 9) fail(`compression level ${options?.compressionLevel} is not 0–9`);
   if (!['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'].includes(options.gpx?.dialect)) fail(`GPX dialect "${options.gpx?.dialect}" is unknown`);
+  const timeUnits = timeUnitsProblem(options);
+  if (timeUnits) fail(timeUnits);
 }

@@ -6,7 +6,7 @@ import { formatJobs } from '../engine/format-order.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError } from '../model/errors.ts';
 import { RECORD_KINDS } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId } from '../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, TIME_STYLES, UNIT_SYSTEMS, type ExportRequest, type FormatId } from '../model/request.ts';
 
 const FORMAT_IDS: FormatId[] = ['fit', 'tcx', 'gpx', 'csv', 'json', 'xml', 'pdf', 'xlsx', 'original'];
 const LIST_MAX = 100;
@@ -45,6 +45,8 @@ const optionsSchema = v.strictObject({
     activityPages: v.boolean(),
     maxHeartRateBpm: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(250))),
   })),
+  timeStyle: v.optional(v.picklist(TIME_STYLES, `must be ${TIME_STYLES.map((t) => `"${t}"`).join(' or ')}`)),
+  units: v.optional(v.picklist(UNIT_SYSTEMS, `must be ${UNIT_SYSTEMS.map((u) => `"${u}"`).join(' or ')}`)),
 });
 
 const bodySchema = v.strictObject({

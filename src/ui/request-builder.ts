@@ -1,7 +1,10 @@
 // Turns the wizard's choices into an ExportRequest. Pure, so the presets and filters are easy to check.
 
 import type { RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, type ExportOptions, type ExportRequest, type FieldCondition, type FormatId, type TimeRange } from '../model/request.ts';
+import {
+  DEFAULT_EXPORT_OPTIONS, type ExportOptions, type ExportRequest, type FieldCondition, type FormatId, type TimeRange, type TimeStyle,
+  type UnitSystem,
+} from '../model/request.ts';
 
 export type RangePreset = 'week' | 'month' | 'quarter' | 'year' | 'all' | 'custom';
 
@@ -28,6 +31,10 @@ export interface WizardChoices {
   text: string;
   formats: Partial<Record<RecordKind, FormatId[]>>;
   options: ExportOptions;
+  /** Times in CSV, XLSX and PDF: `local` (with a UTC column beside them) or `utc` (ending in `Z`). Default `local`. Overrides `options.timeStyle`. */
+  timeStyle: TimeStyle;
+  /** Units of CSV, XLSX and PDF tables: `metric` or `imperial`. Default `metric`. Overrides `options.units`. */
+  units: UnitSystem;
 }
 
 export const DEFAULT_CHOICES: WizardChoices = {
@@ -41,6 +48,8 @@ export const DEFAULT_CHOICES: WizardChoices = {
   text: '',
   formats: { activity: ['fit', 'gpx', 'csv'], steps: ['csv'], weight: ['csv'], sleep: ['csv'], record: ['csv'] },
   options: DEFAULT_EXPORT_OPTIONS,
+  timeStyle: 'local',
+  units: 'metric',
 };
 
 /** The time range of a preset at `nowMs` (end exclusive). */
@@ -71,6 +80,7 @@ export function buildRequest(choices: WizardChoices, nowMs: number): ExportReque
       text: choices.text.trim() || undefined,
     },
     formats,
-    options: choices.options,
+    // Written out even at their defaults, so a template saved from the wizard says which times and units it makes.
+    options: { ...choices.options, timeStyle: choices.timeStyle, units: choices.units },
   };
 }

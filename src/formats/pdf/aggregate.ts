@@ -17,6 +17,8 @@ export const ZONE_LOWER_FRACTIONS = [0.6, 0.7, 0.8, 0.9] as const;
 /** One table row per activity: the fields the report shows, nothing else. */
 export interface ActivityRow {
   id: string;
+  /** Start, epoch ms UTC (for reports printed in UTC). */
+  startTimeMs: number;
   /** Local calendar date `YYYY-MM-DD` and time `HH:MM` at the start. */
   localDate: string;
   localTime: string;
@@ -102,6 +104,7 @@ function activityRow(activity: Activity): ActivityRow {
   const iso = localIso(activity.startTimeMs, activity.utcOffsetMin);
   return {
     id: activity.id,
+    startTimeMs: activity.startTimeMs,
     localDate: iso.slice(0, 10),
     localTime: iso.slice(11, 16),
     sport: activity.sport,

@@ -2,6 +2,7 @@
 // `reports/takeaway-report.pdf`. The font comes from an injected loader, so the encoder does no I/O of its own.
 
 import type { EncodeContext, EncodedEntry, FormatEncoder } from '../types.ts';
+import { timeStyleOf, unitSystemOf } from '../units.ts';
 import { aggregateReport } from './aggregate.ts';
 import { defaultFontLoader, type FontLoader } from './font.ts';
 import { buildReport } from './report.ts';
@@ -37,6 +38,7 @@ async function* reportBytes(context: EncodeContext, loadFont: FontLoader, counts
   const bytes = await buildReport({
     data, template, activityPages: options.activityPages, fontBytes, createdAtMs: context.createdAtMs,
     source: context.source, filter: context.filter, signal: context.signal,
+    units: unitSystemOf(context.options), timeStyle: timeStyleOf(context.options),
   });
   for (let offset = 0; offset < bytes.length; offset += OUTPUT_CHUNK_BYTES) yield bytes.subarray(offset, offset + OUTPUT_CHUNK_BYTES);
 }

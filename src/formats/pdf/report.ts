@@ -3,14 +3,15 @@
 
 import { jsPDF } from 'jspdf';
 import type { Activity, Sport, TrackChunk } from '../../model/records.ts';
-import type { RecordFilter } from '../../model/request.ts';
+import type { RecordFilter, TimeStyle, UnitSystem } from '../../model/request.ts';
 import type { RecordSource } from '../../model/source.ts';
 import type { ActivityRow, ReportData } from './aggregate.ts';
 import { drawChart, drawHorizontalBars, drawNoData, drawRoute, type Box, type ChartSpec, type Rgb } from './charts.ts';
 import { registerFont } from './font.ts';
 import type { ChartSection, ReportTemplate } from './templates.ts';
 import {
-  formatDecimal, formatDuration, formatInteger, formatKm, formatLongDate, formatMonth, formatPaceOrSpeed, formatShortDate, MISSING, sportLabel,
+  formatDecimal, formatDistance, formatDuration, formatInteger, formatLongDate, formatMonth, formatPaceOrSpeed, formatShortDate, MISSING,
+  reportUnits, sportLabel, type ReportUnits,
 } from './values.ts';
 
 const PAGE_W = 210;
@@ -41,17 +42,19 @@ const CHART_TITLES: Record<ChartSection, string> = {
   sleep: 'Sleep duration and stages',
 };
 
-/** Table columns of the monthly activity tables, widths in millimetres (sum = content width). */
-const TABLE_COLUMNS: readonly { title: string; w: number; align: 'left' | 'right' }[] = [
-  { title: 'Date', w: 25, align: 'left' },
-  { title: 'Sport', w: 16, align: 'left' },
-  { title: 'Name', w: 50, align: 'left' },
-  { title: 'Duration', w: 17, align: 'right' },
-  { title: 'Distance (km)', w: 20, align: 'right' },
-  { title: 'Pace / speed', w: 21, align: 'right' },
-  { title: 'Avg HR', w: 14, align: 'right' },
-  { title: 'Ascent (m)', w: 17, align: 'right' },
-];
+/** Table columns of the monthly activity tables, widths in millimetres (sum = content width), titles in `units`. */
+function tableColumns(units: ReportUnits, timeStyle: TimeStyle): readonly { title: string; w: number; align: 'left' | 'right' }[] {
+  return [
+    { title: timeStyle === 'utc' ? 'Date (UTC)' : 'Date', w: 25, align: 'left' },
+    { title: 'Sport', w: 16, align: 'left' },
+    { title: 'Name', w: 50, align: 'left' },
+    { title: 'Duration', w: 17, align: 'right' },
+    { title: `Distance (${units.distance})`, w: 20, align: 'right' },
+    { title: 'Pace / speed', w: 21, align: 'right' },
+    { title: 'Avg HR', w: 14, align: 'right' },
+    { title: `Ascent (${units.elevation})`, w: 17, align: 'right' },
+  ];
+}
 
 interface TocEntry {
   title: string;
@@ -70,6 +73,23 @@ export interface ReportInput {
   source: RecordSource;
   filter: RecordFilter;
   signal?: AbortSignal;
+  /** Units of every printed distance, elevation, pace, speed and weight. Default `metric`. */
+  units?: UnitSystem;
+  /** `local` (default): activity times in their own local time; `utc`: in UTC, marked `Z`. */
+  timeStyle?: TimeStyle;
+}
+
+/** How one report prints values: fixed for the whole document. */
+interface PrintStyle {
+  units: ReportUnits;
+  timeStyle: TimeStyle;
+}
+
+/** Date `YYYY-MM-DD` and time `HH:MM` (or `HH:MMZ` in UTC) an activity row is printed and grouped with. */
+function rowWhen(row: ActivityRow, timeStyle: TimeStyle): { date: string; time: string } {
+  if (timeStyle === 'local') return { date: row.localDate, time: row.localTime };
+  const iso = new Date(row.startTimeMs).toISOString();
+  return { date: iso.slice(0, 10), time: `${iso.slice(11, 16)}Z` };
 }
 
 function setRgb(doc: jsPDF, kind: 'text' | 'fill' | 'draw', c: Rgb): void {
@@ -114,7 +134,7 @@ class ReportWriter {
   readonly toc: TocEntry[] = [];
   y = MARGIN;
 
-  constructor(fontBytes: Uint8Array) {
+  constructor(fontBytes: Uint8Array, readonly print: PrintStyle) {
     this.doc = new jsPDF({ unit: 'mm', format: 'a4', compress: true, putOnlyUsedFonts: true });
     registerFont(this.doc, fontBytes);
     setRgb(this.doc, 'text', INK);
@@ -174,9 +194,9 @@ function drawCover(w: ReportWriter, input: ReportInput): void {
     w.y += 1;
     const tiles: [string, string][] = [
       ['Activities', formatInteger(data.totals.count)],
-      ['Distance', `${formatDecimal(data.totals.distanceM / 1000, 1)} km`],
+      ['Distance', `${formatDistance(data.totals.distanceM, w.print.units, 1)} ${w.print.units.distance}`],
       ['Moving time', `${formatDecimal(data.totals.timerS / 3600, 1)} h`],
-      ['Elevation gain', `${formatInteger(data.totals.ascentM)} m`],
+      ['Elevation gain', `${formatInteger(w.print.units.elevationFromM(data.totals.ascentM))} ${w.print.units.elevation}`],
     ];
     drawTiles(w, tiles);
     if (data.totals.count === 0) w.text('No activities in this period.', 10, MUTED);
@@ -193,7 +213,7 @@ function drawCover(w: ReportWriter, input: ReportInput): void {
     const sleep = avg(data.sleep.map((d) => d.value.asleepS));
     drawTiles(w, [
       ['Steps per day', steps === undefined ? MISSING : formatInteger(steps)],
-      ['Average weight', weight === undefined ? MISSING : `${formatDecimal(weight, 1)} kg`],
+      ['Average weight', weight === undefined ? MISSING : `${formatDecimal(w.print.units.weightFromKg(weight), 1)} ${w.print.units.weight}`],
       ['Average body fat', fat === undefined ? MISSING : `${formatDecimal(fat, 1)} %`],
       ['Sleep per night', sleep === undefined ? MISSING : `${formatDuration(sleep).replace(/:\d\d$/, '')} h`],
     ]);
@@ -221,7 +241,11 @@ function drawTiles(w: ReportWriter, tiles: readonly [string, string][]): void {
 
 function drawSportTable(w: ReportWriter, data: ReportData): void {
   const { doc } = w;
-  const cols = [{ t: 'Sport', x: MARGIN }, { t: 'Activities', x: MARGIN + 70 }, { t: 'Distance (km)', x: MARGIN + 105 }, { t: 'Time (h)', x: MARGIN + 140 }, { t: 'Ascent (m)', x: MARGIN + 175 }];
+  const { units } = w.print;
+  const cols = [
+    { t: 'Sport', x: MARGIN }, { t: 'Activities', x: MARGIN + 70 }, { t: `Distance (${units.distance})`, x: MARGIN + 105 },
+    { t: 'Time (h)', x: MARGIN + 140 }, { t: `Ascent (${units.elevation})`, x: MARGIN + 175 },
+  ];
   doc.setFontSize(9);
   setRgb(doc, 'text', MUTED);
   cols.forEach((c, i) => doc.text(c.t, c.x, w.y + 4, i === 0 ? {} : { align: 'right' }));
@@ -236,9 +260,9 @@ function drawSportTable(w: ReportWriter, data: ReportData): void {
     doc.rect(MARGIN, w.y - 3, 3, 3, 'F');
     doc.text(sportLabel(sport), MARGIN + 5, w.y);
     doc.text(formatInteger(t.count), cols[1]!.x, w.y, { align: 'right' });
-    doc.text(formatDecimal(t.distanceM / 1000, 1), cols[2]!.x, w.y, { align: 'right' });
+    doc.text(formatDistance(t.distanceM, units, 1), cols[2]!.x, w.y, { align: 'right' });
     doc.text(formatDecimal(t.timerS / 3600, 1), cols[3]!.x, w.y, { align: 'right' });
-    doc.text(formatInteger(t.ascentM), cols[4]!.x, w.y, { align: 'right' });
+    doc.text(formatInteger(units.elevationFromM(t.ascentM)), cols[4]!.x, w.y, { align: 'right' });
   }
   w.y += 4;
 }
@@ -271,7 +295,7 @@ function daily<T>(rows: readonly { date: string; value: T }[], pick: (value: T) 
   return { dates, values };
 }
 
-function chartSpec(section: ChartSection, data: ReportData): { spec: ChartSpec; reason: string } {
+function chartSpec(section: ChartSection, data: ReportData, units: ReportUnits): { spec: ChartSpec; reason: string } {
   const bucketLabel = (d: string) => (data.bucketUnit === 'week' ? formatShortDate(d) : formatMonth(d).replace(/ (\d\d)(\d\d)$/, " '$2"));
   const noActivities = 'There are no activities in this period.';
   switch (section) {
@@ -284,9 +308,9 @@ function chartSpec(section: ChartSection, data: ReportData): { spec: ChartSpec; 
           bars: sportsIn(data).map((sport) => ({
             label: sportLabel(sport),
             color: SPORT_COLORS[sport],
-            values: data.buckets.map((b) => { const s = b.bySport.get(sport); return s ? (isDistance ? s.distanceM / 1000 : s.timerS / 3600) : 0; }),
+            values: data.buckets.map((b) => { const s = b.bySport.get(sport); return s ? (isDistance ? units.distanceFromM(s.distanceM) : s.timerS / 3600) : 0; }),
           })),
-          leftUnit: isDistance ? 'km' : 'h',
+          leftUnit: isDistance ? units.distance : 'h',
         },
         reason: noActivities,
       };
@@ -305,16 +329,16 @@ function chartSpec(section: ChartSection, data: ReportData): { spec: ChartSpec; 
       };
     }
     case 'weight': {
-      const { dates, values } = daily(data.weight, (v) => v.weightKg);
+      const { dates, values } = daily(data.weight, (v) => units.weightFromKg(v.weightKg));
       const fat = daily(data.weight, (v) => v.bodyFatPct).values;
       return {
         spec: {
           categories: dates.map(formatShortDate),
           lines: [
-            { label: 'Weight (kg)', color: [40, 110, 200] as Rgb, values: interpolateGaps(values) },
+            { label: `Weight (${units.weight})`, color: [40, 110, 200] as Rgb, values: interpolateGaps(values) },
             ...(fat.some(Number.isFinite) ? [{ label: 'Body fat (%)', color: [230, 120, 40] as Rgb, values: interpolateGaps(fat), axis: 'right' as const }] : []),
           ],
-          leftUnit: 'kg',
+          leftUnit: units.weight,
           rightUnit: '%',
         },
         reason: data.weight.length === 1 ? 'A trend needs at least two weigh-ins; this period has one.' : 'There are no weigh-ins in this period.',
@@ -388,7 +412,7 @@ function drawCharts(w: ReportWriter, input: ReportInput): void {
     const box: Box = { x: MARGIN, y: w.y, w: CONTENT_W, h: CHART_H };
     if (section === 'heartRateZones') drawZones(w, { ...box, h: 80 }, input.data);
     else {
-      const { spec, reason } = chartSpec(section, input.data);
+      const { spec, reason } = chartSpec(section, input.data, w.print.units);
       drawChart(w.doc, box, spec, reason);
     }
     w.y += CHART_H + 8;
@@ -397,28 +421,30 @@ function drawCharts(w: ReportWriter, input: ReportInput): void {
 
 function tableHeader(w: ReportWriter): void {
   const { doc } = w;
+  const columns = tableColumns(w.print.units, w.print.timeStyle);
   doc.setFillColor(231, 238, 247);
   doc.rect(MARGIN, w.y, CONTENT_W, 6, 'F');
   doc.setFontSize(8);
   setRgb(doc, 'text', INK);
   let x = MARGIN;
-  for (const c of TABLE_COLUMNS) {
+  for (const c of columns) {
     doc.text(c.title, c.align === 'left' ? x + 1 : x + c.w - 1, w.y + 4.2, c.align === 'left' ? {} : { align: 'right' });
     x += c.w;
   }
   w.y += 6;
 }
 
-function tableCells(row: ActivityRow): string[] {
+function tableCells(row: ActivityRow, print: PrintStyle): string[] {
+  const when = rowWhen(row, print.timeStyle);
   return [
-    `${row.localDate} ${row.localTime}`,
+    `${when.date} ${when.time}`,
     sportLabel(row.sport),
     row.name || sportLabel(row.sport),
     formatDuration(row.timerS),
-    formatKm(row.distanceM),
-    formatPaceOrSpeed(row.sport, row.timerS, row.distanceM),
+    formatDistance(row.distanceM, print.units),
+    formatPaceOrSpeed(row.sport, row.timerS, row.distanceM, print.units),
     row.avgHeartRateBpm === undefined ? MISSING : String(Math.round(row.avgHeartRateBpm)),
-    row.ascentM === undefined ? MISSING : formatInteger(row.ascentM),
+    row.ascentM === undefined ? MISSING : formatInteger(print.units.elevationFromM(row.ascentM)),
   ];
 }
 
@@ -431,17 +457,19 @@ function drawMonthlyTables(w: ReportWriter, data: ReportData): void {
   }
   const months = new Map<string, ActivityRow[]>();
   for (const row of data.activities) {
-    const key = row.localDate.slice(0, 7);
+    const key = rowWhen(row, w.print.timeStyle).date.slice(0, 7);
     let list = months.get(key);
     if (!list) months.set(key, (list = []));
     list.push(row);
   }
   const { doc } = w;
+  const { units } = w.print;
+  const columns = tableColumns(units, w.print.timeStyle);
   for (const [month, rows] of months) {
     w.ensureSpace(28);
     w.heading(formatMonth(month), 1);
     const total = rows.reduce((s, r) => ({ d: s.d + (r.distanceM ?? 0), t: s.t + r.timerS }), { d: 0, t: 0 });
-    w.text(`${rows.length} activities · ${formatKm(total.d, 1)} km · ${formatDecimal(total.t / 3600, 1)} h`, 8, MUTED);
+    w.text(`${rows.length} activities · ${formatDistance(total.d, units, 1)} ${units.distance} · ${formatDecimal(total.t / 3600, 1)} h`, 8, MUTED);
     tableHeader(w);
     rows.forEach((row, i) => {
       if (w.ensureSpace(5.5)) {
@@ -454,8 +482,8 @@ function drawMonthlyTables(w: ReportWriter, data: ReportData): void {
       }
       doc.setFontSize(8);
       let x = MARGIN;
-      tableCells(row).forEach((cell, c) => {
-        const col = TABLE_COLUMNS[c]!;
+      tableCells(row, w.print).forEach((cell, c) => {
+        const col = columns[c]!;
         const text = fit(doc, cell, col.w - 2);
         doc.text(text, col.align === 'left' ? x + 1 : x + col.w - 1, w.y + 3.9, col.align === 'left' ? {} : { align: 'right' });
         x += col.w;
@@ -497,6 +525,16 @@ async function readProfile(source: RecordSource, activity: Activity, signal?: Ab
   return profile;
 }
 
+/** The one-line summary under an activity page's title. */
+function activityLine(row: ActivityRow, print: PrintStyle): string {
+  const { units } = print;
+  const when = rowWhen(row, print.timeStyle);
+  return `${formatLongDate(when.date)} ${when.time} · ${sportLabel(row.sport)} · ${formatDuration(row.timerS)} · `
+    + `${formatDistance(row.distanceM, units)} ${units.distance} · ${formatPaceOrSpeed(row.sport, row.timerS, row.distanceM, units)}`
+    + `${row.avgHeartRateBpm ? ` · avg HR ${Math.round(row.avgHeartRateBpm)} bpm` : ''}`
+    + `${row.ascentM !== undefined ? ` · ascent ${formatInteger(units.elevationFromM(row.ascentM))} ${units.elevation}` : ''}`;
+}
+
 async function drawActivityPages(w: ReportWriter, input: ReportInput): Promise<void> {
   let isFirst = true;
   for await (const batch of input.source.records('activity', input.filter, 100)) {
@@ -510,15 +548,16 @@ async function drawActivityPages(w: ReportWriter, input: ReportInput): Promise<v
       doc.setFontSize(15);
       doc.text(fit(doc, activity.name || sportLabel(activity.sport), CONTENT_W), MARGIN, w.y + 5);
       w.y += 9;
-      if (row) w.text(`${formatLongDate(row.localDate)} ${row.localTime} · ${sportLabel(row.sport)} · ${formatDuration(row.timerS)} · ${formatKm(row.distanceM)} km · ${formatPaceOrSpeed(row.sport, row.timerS, row.distanceM)}${row.avgHeartRateBpm ? ` · avg HR ${Math.round(row.avgHeartRateBpm)} bpm` : ''}${row.ascentM !== undefined ? ` · ascent ${formatInteger(row.ascentM)} m` : ''}`, 9, MUTED);
+      if (row) w.text(activityLine(row, w.print), 9, MUTED);
       const profile = await readProfile(input.source, activity, input.signal);
       w.y += 2;
       drawRoute(doc, { x: MARGIN + 30, y: w.y, w: 120, h: 90 }, profile.lat, profile.lon, SPORT_COLORS[activity.sport]);
       w.y += 96;
       const minutes = profile.elapsedMin.map((m) => `${Math.round(m)} min`);
+      const { units } = w.print;
       for (const [label, values, color, unit] of [
         ['Heart rate', profile.heartRateBpm, [210, 50, 50], 'bpm'],
-        ['Altitude', profile.altitudeM, [60, 130, 80], 'm'],
+        ['Altitude', profile.altitudeM.map((m) => units.elevationFromM(m)), [60, 130, 80], units.elevation],
       ] as const) {
         w.text(label, 11);
         drawChart(doc, { x: MARGIN, y: w.y, w: CONTENT_W, h: 56 }, { categories: minutes, lines: [{ label, color, values }], leftUnit: unit }, `This activity has no ${label.toLowerCase()} samples.`);
@@ -567,7 +606,7 @@ function drawPageNumbers(w: ReportWriter, title: string): void {
 
 /** Builds the whole report and returns the PDF bytes (jsPDF holds the document in memory; the inputs are aggregates). */
 export async function buildReport(input: ReportInput): Promise<Uint8Array> {
-  const w = new ReportWriter(input.fontBytes);
+  const w = new ReportWriter(input.fontBytes, { units: reportUnits(input.units), timeStyle: input.timeStyle ?? 'local' });
   const { template, data } = input;
   const title = `${template.title}: ${periodText(data)}`;
   drawCover(w, input);

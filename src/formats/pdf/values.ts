@@ -1,6 +1,8 @@
 // Text for the figures the report prints: durations, distances, pace or speed, counts, dates. One place, one style.
 
 import type { Sport } from '../../model/records.ts';
+import type { UnitSystem } from '../../model/request.ts';
+import { feetFromM, milesFromM, poundsFromKg } from '../units.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const PACE_SPORTS: ReadonlySet<Sport> = new Set(['running', 'walking', 'hiking']);
@@ -35,11 +37,47 @@ export function formatKm(distanceM: number | undefined, decimals = 2): string {
   return distanceM === undefined ? MISSING : formatDecimal(distanceM / 1000, decimals);
 }
 
-/** Pace in min/km for runs, walks and hikes; speed in km/h for everything else. */
-export function formatPaceOrSpeed(sport: Sport, timerS: number, distanceM: number | undefined): string {
+/** Labels and conversions of the unit system a report is printed in. */
+export interface ReportUnits {
+  /** `km` or `mi`. */
+  distance: string;
+  /** `m` or `ft`. */
+  elevation: string;
+  /** `kg` or `lb`. */
+  weight: string;
+  /** `km/h` or `mph`. */
+  speed: string;
+  distanceFromM(distanceM: number): number;
+  elevationFromM(elevationM: number): number;
+  weightFromKg(weightKg: number): number;
+}
+
+const METRIC_REPORT_UNITS: ReportUnits = {
+  distance: 'km', elevation: 'm', weight: 'kg', speed: 'km/h',
+  distanceFromM: (m) => m / 1000, elevationFromM: (m) => m, weightFromKg: (kg) => kg,
+};
+
+const IMPERIAL_REPORT_UNITS: ReportUnits = {
+  distance: 'mi', elevation: 'ft', weight: 'lb', speed: 'mph',
+  distanceFromM: milesFromM, elevationFromM: feetFromM, weightFromKg: poundsFromKg,
+};
+
+/** The report units of a unit system (metric when absent). */
+export function reportUnits(system: UnitSystem = 'metric'): ReportUnits {
+  return system === 'imperial' ? IMPERIAL_REPORT_UNITS : METRIC_REPORT_UNITS;
+}
+
+/** A distance as a number in the report's unit (km or mi), without the unit; `–` when unknown. */
+export function formatDistance(distanceM: number | undefined, units: ReportUnits, decimals = 2): string {
+  return distanceM === undefined ? MISSING : formatDecimal(units.distanceFromM(distanceM), decimals);
+}
+
+/** Pace per km or mile for runs, walks and hikes; speed in km/h or mph for everything else. */
+export function formatPaceOrSpeed(sport: Sport, timerS: number, distanceM: number | undefined, units: ReportUnits = METRIC_REPORT_UNITS): string {
   if (!distanceM || !(timerS > 0)) return MISSING;
-  if (PACE_SPORTS.has(sport)) return `${formatDuration(timerS / (distanceM / 1000))} /km`;
-  return `${(distanceM / 1000 / (timerS / 3600)).toFixed(1)} km/h`;
+  const distance = units.distanceFromM(distanceM);
+  if (PACE_SPORTS.has(sport)) return `${formatDuration(timerS / distance)} /${units.distance}`;
+  return `${(distance / (timerS / 3600)).toFixed(1)} ${units.speed}`;
 }
 
 /** `1 March 2025` from `2025-03-01`. */

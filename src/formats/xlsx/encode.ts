@@ -18,9 +18,10 @@ import {
   appPropsXml, contentTypesXml, corePropsXml, MAX_DATA_ROWS, rootRelsXml, safeSheetName, STYLE, stylesXml,
   workbookRelsXml, workbookXml,
 } from './parts.ts';
+import { timeStyleOf, unitSystemOf } from '../units.ts';
 import {
-  ACTIVITY_COLUMNS, fieldCellType, genericColumns, LAP_COLUMNS, SLEEP_COLUMNS, STEPS_COLUMNS, WEIGHT_COLUMNS,
-  type Column, type FieldTypes, type LapRow,
+  activityColumns, fieldCellType, genericColumns, lapColumns, sheetUnits, sleepColumns, STEPS_COLUMNS, weightColumns,
+  type Column, type FieldTypes, type LapRow, type SheetStyle,
 } from './sheets.ts';
 import {
   averageLine, countLine, emptyStats, extremeLine, groupCountLine, groupSumLine, sheetXml, summarySheetXml, sumLine,
@@ -97,6 +98,8 @@ async function genericTypes(context: EncodeContext): Promise<Map<string, FieldTy
 
 function planSheets(context: EncodeContext, counts: EncodedEntry['recordCounts'], generic: Map<string, FieldTypes>): DataSheet[] {
   const kinds = context.filter.kinds;
+  const style: SheetStyle = { timeStyle: timeStyleOf(context.options), units: unitSystemOf(context.options) };
+  const u = sheetUnits(style.units);
   const taken = new Set<string>([SUMMARY_SHEET.toLowerCase()]);
   const sheets: DataSheet[] = [];
   const add = <R>(name: string, columns: readonly Column<R>[], rows: () => AsyncIterable<R>, summary: DataSheet['summary'], groupByColumn?: number): void => {
@@ -106,18 +109,18 @@ function planSheets(context: EncodeContext, counts: EncodedEntry['recordCounts']
   const bump = (kind: RecordKind) => () => { counts[kind] = (counts[kind] ?? 0) + 1; };
 
   if (kinds.includes('activity')) {
-    add('Activities', ACTIVITY_COLUMNS, () => counted(recordsOf(context, 'activity'), bump('activity')), (s) => [
+    add('Activities', activityColumns(style), () => counted(recordsOf(context, 'activity'), bump('activity')), (s) => [
       countLine('Activities', s, ACT.start),
-      sumLine('Total distance (km)', s, ACT.distance, STYLE.decimal2),
+      sumLine(`Total distance (${u.distance})`, s, ACT.distance, STYLE.decimal2),
       sumLine('Total moving time (h)', s, ACT.movingTime, STYLE.decimal2, 24),
-      sumLine('Total ascent (m)', s, ACT.ascent, STYLE.integer),
+      sumLine(`Total ascent (${u.elevation})`, s, ACT.ascent, STYLE.integer),
       averageLine('Average heart rate (bpm)', s, ACT.avgHr, STYLE.decimal1),
       ...[...s.groups.keys()].sort().flatMap((sport) => [
         groupCountLine(`Activities: ${sport}`, s, ACT.sport, sport),
-        groupSumLine(`Distance: ${sport} (km)`, s, ACT.sport, sport, ACT.distance, STYLE.decimal2),
+        groupSumLine(`Distance: ${sport} (${u.distance})`, s, ACT.sport, sport, ACT.distance, STYLE.decimal2),
       ]),
     ], ACT.sport);
-    add('Laps', LAP_COLUMNS, () => lapRows(context), (s) => [countLine('Laps', s, 3)]);
+    add('Laps', lapColumns(style), () => lapRows(context), (s) => [countLine('Laps', s, 3)]);
   }
   if (kinds.includes('steps')) {
     add('Steps', STEPS_COLUMNS, () => counted(recordsOf(context, 'steps'), bump('steps')), (s) => [
@@ -127,16 +130,16 @@ function planSheets(context: EncodeContext, counts: EncodedEntry['recordCounts']
     ]);
   }
   if (kinds.includes('weight')) {
-    add('Weight', WEIGHT_COLUMNS, () => counted(recordsOf(context, 'weight'), bump('weight')), (s) => [
+    add('Weight', weightColumns(style), () => counted(recordsOf(context, 'weight'), bump('weight')), (s) => [
       countLine('Weigh-ins', s, 1),
-      averageLine('Average weight (kg)', s, 1, STYLE.decimal2),
-      extremeLine('Lowest weight (kg)', s, 1, STYLE.decimal2, 'MIN'),
-      extremeLine('Highest weight (kg)', s, 1, STYLE.decimal2, 'MAX'),
+      averageLine(`Average weight (${u.weight})`, s, 1, STYLE.decimal2),
+      extremeLine(`Lowest weight (${u.weight})`, s, 1, STYLE.decimal2, 'MIN'),
+      extremeLine(`Highest weight (${u.weight})`, s, 1, STYLE.decimal2, 'MAX'),
       averageLine('Average body fat (%)', s, 2, STYLE.decimal1),
     ]);
   }
   if (kinds.includes('sleep')) {
-    add('Sleep', SLEEP_COLUMNS, () => counted(recordsOf(context, 'sleep'), bump('sleep')), (s) => [
+    add('Sleep', sleepColumns(style), () => counted(recordsOf(context, 'sleep'), bump('sleep')), (s) => [
       countLine('Nights', s, 0),
       sumLine('Total asleep (h)', s, 2, STYLE.decimal2, 24),
       averageLine('Average asleep per night (h)', s, 2, STYLE.decimal2, 24),
@@ -144,7 +147,7 @@ function planSheets(context: EncodeContext, counts: EncodedEntry['recordCounts']
   }
   if (kinds.includes('record')) {
     for (const [recordType, fields] of [...generic].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const columns = genericColumns(fields);
+      const columns = genericColumns(fields, style);
       const filter: RecordFilter = { ...context.filter, recordTypes: [recordType] };
       add(recordType, columns, () => counted(recordsOf(context, 'record', filter) as AsyncIterable<GenericRecord>, bump('record')), (s) => [
         countLine(`${recordType}: records`, s, 0),

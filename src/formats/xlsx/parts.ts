@@ -20,11 +20,11 @@ const REL_TYPE = 'http://schemas.openxmlformats.org/officeDocument/2006/relation
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 /** How a column's values are written and shown. */
-export type CellType = 'text' | 'integer' | 'decimal1' | 'decimal2' | 'datetime' | 'date' | 'duration' | 'boolean';
+export type CellType = 'text' | 'integer' | 'decimal1' | 'decimal2' | 'datetime' | 'datetimeUtc' | 'date' | 'duration' | 'boolean';
 
 /** Index into `cellXfs` in styles.xml for each cell type, plus the header style. */
 export const STYLE: Record<CellType | 'header', number> = {
-  text: 0, datetime: 1, date: 2, duration: 3, decimal2: 4, integer: 5, header: 6, decimal1: 7, boolean: 0,
+  text: 0, datetime: 1, date: 2, duration: 3, decimal2: 4, integer: 5, header: 6, decimal1: 7, boolean: 0, datetimeUtc: 8,
 };
 
 /** Spreadsheet column letters of a 0-based index: 0 → A, 25 → Z, 26 → AA. */
@@ -153,15 +153,17 @@ export function workbookRelsXml(sheetCount: number): string {
 /** Styles: the `cellXfs` order must match `STYLE`. Custom number formats start at id 164 (§18.8.30). */
 export function stylesXml(): string {
   return `${XML_DECL}<styleSheet xmlns="${NS_MAIN}">`
-    + '<numFmts count="4"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
-    + '<numFmt numFmtId="166" formatCode="[h]:mm:ss"/><numFmt numFmtId="167" formatCode="0.0"/></numFmts>'
+    + '<numFmts count="5"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
+    + '<numFmt numFmtId="166" formatCode="[h]:mm:ss"/><numFmt numFmtId="167" formatCode="0.0"/>'
+    // A UTC time shows its `Z` (the quoted literal of §18.8.31), so the cell says which clock it is on.
+    + '<numFmt numFmtId="168" formatCode="yyyy-mm-dd hh:mm&quot;Z&quot;"/></numFmts>'
     + '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     + '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     + '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     + '<fill><patternFill patternType="solid"><fgColor rgb="FFE7EEF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
     + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    + '<cellXfs count="8">'
+    + '<cellXfs count="9">'
     + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     + '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     + '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
@@ -170,6 +172,7 @@ export function stylesXml(): string {
     + '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     + '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
     + '<xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    + '<xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
 }
 
