@@ -200,3 +200,97 @@ describe('benchCsv', () => {
     expect(result.largestPieceBytes).toBeLessThan(TEXT_PIECE_BYTES + 1024);
   });
 });
+
+describe('csvFormat time style and units', () => {
+  const imperialUtc = { timeStyle: 'utc', units: 'imperial' } as const;
+
+  function rows(text: string): Record<string, string>[] {
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    return parsed.data;
+  }
+
+  function sourceWithTemperature() {
+    const track = trackFixture(START);
+    const temperatureC = track.columns.altitudeM!.map((_, i) => [-40, 0, 21.5, 100][i % 4]!);
+    const activity = activityFixture('a1', START, { channels: ['lat', 'lon', 'altitudeM', 'heartRateBpm', 'speedMps', 'distanceM', 'temperatureC'] });
+    return new TestSource([activity, weightFixture('w1', START, 72.35, 18.2), sleepFixture('s1', START - 8 * 3_600_000),
+      genericFixture('r1', 'time_entry', START, 'Write report', { hours: 1.5 })], new Map([['a1', { ...track, columns: { ...track.columns, temperatureC } }]]));
+  }
+
+  it('writes the same bytes for explicit local + metric as for options without them', async () => {
+    const absent = await collectEntries(csvFormat, fullSource(), [...ALL_KINDS], { samples: true });
+    const explicit = await collectEntries(csvFormat, fullSource(), [...ALL_KINDS], { samples: true }, { timeStyle: 'local', units: 'metric' });
+    expect(explicit.files).toEqual(absent.files);
+  });
+
+  it('names the imperial unit in every converted column and drops the UTC copies in the UTC style', async () => {
+    const { files } = await collectEntries(csvFormat, fullSource(), [...ALL_KINDS], { samples: true }, imperialUtc);
+    expect(headerOf(files.get('activities/activities.csv')!)).toBe(
+      'id,name,sport,sub_sport,start_time,time_zone,elapsed_s,timer_s,distance_mi,calories,ascent_ft,descent_ft,'
+      + 'avg_heart_rate_bpm,max_heart_rate_bpm,avg_cadence_rpm,max_cadence_rpm,avg_power_w,max_power_w,avg_speed_mph,max_speed_mph,'
+      + 'device,category,tags,sample_count,notes');
+    expect(headerOf(files.get('activities/samples/2025-03-01_0712_morning-run.csv')!)).toBe(
+      'time,lat,lon,altitude_ft,heart_rate_bpm,cadence_rpm,power_w,speed_mph,distance_mi,temperature_f');
+    expect(headerOf(files.get('health/steps.csv')!)).toBe('date,step_count');
+    expect(headerOf(files.get('health/weight.csv')!)).toBe('timestamp,weight_lb,body_fat_percentage');
+    expect(headerOf(files.get('health/sleep.csv')!)).toBe(
+      'start_time,end_time,duration_asleep_seconds,deep_seconds,light_seconds,rem_seconds,awake_seconds,score');
+    expect(headerOf(files.get('records/time_entry.csv')!)).toBe('id,timestamp,title,category,tags,billable,client,due,hours,note');
+  });
+
+  it('keeps metric column names with UTC times, and local times with imperial units', async () => {
+    const utcMetric = await collectEntries(csvFormat, fullSource(), ['weight'], {}, { timeStyle: 'utc' });
+    expect(utcMetric.files.get('health/weight.csv')!.split('\r\n').slice(0, 2)).toEqual(['timestamp,weight_kg,body_fat_percentage', '2025-03-01T06:12:00Z,72.35,18.2']);
+    const localImperial = await collectEntries(csvFormat, fullSource(), ['weight'], {}, { units: 'imperial' });
+    expect(localImperial.files.get('health/weight.csv')!.split('\r\n').slice(0, 2)).toEqual([
+      'timestamp,weight_lb,body_fat_percentage,timestamp_utc', '2025-03-01T07:12:00+01:00,159.504,18.2,2025-03-01T06:12:00Z']);
+  });
+
+  it('converts values exactly (mile, foot, pound, mph, °F) and reads back to the metric record', async () => {
+    const { files } = await collectEntries(csvFormat, sourceWithTemperature(), [...ALL_KINDS], { samples: true }, imperialUtc);
+    const [activity] = rows(files.get('activities/activities.csv')!);
+    expect(Number(activity!.distance_mi) * 1609.344).toBeCloseTo(5000.123456, 2);
+    expect(activity!.distance_mi).toBe('3.106933'); // 5000.123456 / 1609.344 = 3.1069328…
+    expect(Number(activity!.ascent_ft) * 0.3048).toBeCloseTo(0.3, 3);
+    expect(Number(activity!.descent_ft)).toBeCloseTo(12 / 0.3048, 3);
+    expect(Number(activity!.avg_speed_mph)).toBeCloseTo(2.857142857 * 3600 / 1609.344, 3);
+    expect(activity!.avg_heart_rate_bpm).toBe('142.333');
+
+    const samples = rows(files.get('activities/samples/2025-03-01_0712_morning-run.csv')!);
+    expect(samples).toHaveLength(10);
+    expect(samples.map((s) => s.temperature_f).slice(0, 4)).toEqual(['-40', '32', '70.7', '212']);
+    expect(Number(samples[2]!.altitude_ft) * 0.3048).toBeCloseTo(Math.fround(34.1 + 0.2), 3);
+    expect(Number(samples[3]!.speed_mph)).toBeCloseTo(Math.fround(0.1 + 0.2 + 3) * 3600 / 1609.344, 3);
+    expect(Number(samples[9]!.distance_mi) * 1609.344).toBeCloseTo(Math.fround(9 * 2.857142857), 2);
+    expect(samples[0]!.heart_rate_bpm).toBe('120');
+    expect(samples[3]!.time).toBe('2025-03-01T06:12:03.250Z');
+
+    const [weight] = rows(files.get('health/weight.csv')!);
+    expect(Number(weight!.weight_lb) * 0.45359237).toBeCloseTo(72.35, 3);
+  });
+
+  it('writes every time of the UTC style in UTC ending in Z', async () => {
+    const { files } = await collectEntries(csvFormat, sourceWithTemperature(), [...ALL_KINDS], { samples: true }, imperialUtc);
+    const timeColumns: Record<string, string[]> = {
+      'activities/activities.csv': ['start_time'],
+      'activities/samples/2025-03-01_0712_morning-run.csv': ['time'],
+      'health/weight.csv': ['timestamp'],
+      'health/sleep.csv': ['start_time', 'end_time'],
+      'records/time_entry.csv': ['timestamp'],
+    };
+    for (const [file, columns] of Object.entries(timeColumns)) {
+      for (const row of rows(files.get(file)!)) {
+        for (const column of columns) expect(row[column], `${file} ${column}`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+      }
+    }
+    expect(rows(files.get('health/sleep.csv')!)[0]).toMatchObject({ start_time: '2025-02-28T22:12:00Z', end_time: '2025-03-01T06:12:00Z' });
+    expect(rows(files.get('activities/activities.csv')!)[0]!.start_time).toBe(formatIsoUtc(START));
+  });
+
+  it('gives the same imperial UTC bytes whatever the batch and chunk sizes', async () => {
+    const reference = await collectEntries(csvFormat, fullSource(), [...ALL_KINDS], { samples: true }, imperialUtc);
+    const small = await collectEntries(csvFormat, fullSource({ batchSize: 1, chunkSize: 3 }), [...ALL_KINDS], { samples: true }, imperialUtc);
+    expect(small.files).toEqual(reference.files);
+  });
+});
