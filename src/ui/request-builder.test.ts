@@ -30,3 +30,19 @@ describe('buildRequest', () => {
     expect(request.filter.conditions).toEqual([{ field: 'totals.distanceM', op: 'gt', value: 5000 }]);
   });
 });
+
+describe('buildRequest time style and units', () => {
+  it('defaults to local times and metric units, written out in the request', () => {
+    expect(DEFAULT_CHOICES.timeStyle).toBe('local');
+    expect(DEFAULT_CHOICES.units).toBe('metric');
+    const request = buildRequest(DEFAULT_CHOICES, NOW_MS);
+    expect(request.options).toMatchObject({ timeStyle: 'local', units: 'metric' });
+  });
+
+  it('carries the wizard choice into the options, over whatever the options held', () => {
+    const request = buildRequest({ ...DEFAULT_CHOICES, options: { ...DEFAULT_CHOICES.options, units: 'metric' }, timeStyle: 'utc', units: 'imperial' }, NOW_MS);
+    expect(request.options.timeStyle).toBe('utc');
+    expect(request.options.units).toBe('imperial');
+    expect(request.options.csv).toEqual(DEFAULT_CHOICES.options.csv);
+  });
+});

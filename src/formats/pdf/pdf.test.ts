@@ -186,3 +186,43 @@ describe('heart-rate zone accumulation', () => {
     expect(zones.secondsPerZone).toEqual([1, 0, 1, 1, 1]);
   });
 });
+
+describe('pdf report in imperial units and UTC', () => {
+  const records = fixtureYear().filter((r) => r.kind !== 'record' && r.kind !== 'sleep').slice(0, 80);
+  const options: ExportOptions = { ...withPdf({ template: 'monthly', activityPages: false }), units: 'imperial', timeStyle: 'utc' };
+  let result: Awaited<ReturnType<typeof report>>;
+  let metric: Awaited<ReturnType<typeof report>>;
+
+  beforeAll(async () => {
+    result = await report(records, year2025, options);
+    metric = await report(records, year2025, withPdf({ template: 'monthly', activityPages: false }));
+  }, 60_000);
+
+  it('passes the shared PDF validator', () => {
+    validate(result.file);
+  });
+
+  it('prints distances in miles, ascent in feet, weight in pounds and pace per mile', () => {
+    expect(result.text).toContain('Distance (mi)');
+    expect(result.text).toContain('Ascent (ft)');
+    expect(result.text).toMatch(/Average weight\s[\s\S]*?\d+\.\d lb/);
+    expect(result.text).toMatch(/\d+:\d\d \/mi|\d+\.\d mph/);
+    expect(result.text).not.toContain('Distance (km)');
+    expect(result.text).not.toMatch(/ \/km| km\/h/);
+    expect(metric.text).toContain('Distance (km)');
+  });
+
+  it('prints the cover distance as the metric total divided by 1609.344', () => {
+    const activities = records.filter((r): r is Activity => r.kind === 'activity');
+    const totalM = activities.reduce((s, a) => s + (a.totals.distanceM ?? 0), 0);
+    expect(result.text).toContain(`${formatDecimal(totalM / 1609.344, 1)} mi`);
+    expect(metric.text).toContain(`${formatDecimal(totalM / 1000, 1)} km`);
+  });
+
+  it('prints activity times in UTC, marked with Z', () => {
+    const first = records.find((r): r is Activity => r.kind === 'activity')!;
+    const iso = new Date(first.startTimeMs).toISOString();
+    expect(result.text).toContain('Date (UTC)');
+    expect(result.text).toContain(`${iso.slice(0, 10)} ${iso.slice(11, 16)}Z`);
+  });
+});

@@ -44,10 +44,12 @@ const CHART_TITLES: Record<ChartSection, string> = {
 
 /** Table columns of the monthly activity tables, widths in millimetres (sum = content width), titles in `units`. */
 function tableColumns(units: ReportUnits, timeStyle: TimeStyle): readonly { title: string; w: number; align: 'left' | 'right' }[] {
+  // The trailing `Z` of UTC times needs 3 mm more; the name column gives them up.
+  const isUtc = timeStyle === 'utc';
   return [
-    { title: timeStyle === 'utc' ? 'Date (UTC)' : 'Date', w: 25, align: 'left' },
+    { title: isUtc ? 'Date (UTC)' : 'Date', w: isUtc ? 28 : 25, align: 'left' },
     { title: 'Sport', w: 16, align: 'left' },
-    { title: 'Name', w: 50, align: 'left' },
+    { title: 'Name', w: isUtc ? 47 : 50, align: 'left' },
     { title: 'Duration', w: 17, align: 'right' },
     { title: `Distance (${units.distance})`, w: 20, align: 'right' },
     { title: 'Pace / speed', w: 21, align: 'right' },

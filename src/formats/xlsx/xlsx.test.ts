@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRecordSource } from '../../model/memory-source.ts';
-import type { RecordFilter } from '../../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportOptions, type RecordFilter } from '../../model/request.ts';
 import { encodeAll, fixtureTrack, fixtureYear, UNICODE_NAMES } from '../pdf/report-fixtures.ts';
 import { xlsxFormat, XLSX_ENTRY_PATH } from './encode.ts';
 import { columnName, dateSerial } from './parts.ts';
@@ -152,5 +152,68 @@ describe('xlsx edge cases', () => {
     expect(dateSerial(Date.UTC(1970, 0, 1))).toBe(25569);
     expect(dateSerial(Date.UTC(2025, 0, 1, 23, 0), 60)).toBe(45659);
     expect([0, 25, 26, 701, 702].map(columnName)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
+  });
+});
+
+describe('xlsx time style and units', () => {
+  const options: ExportOptions = { ...DEFAULT_EXPORT_OPTIONS, timeStyle: 'utc', units: 'imperial' };
+  const records = fixtureYear().filter((r) => r.kind === 'activity' || r.kind === 'weight' || r.kind === 'sleep').slice(0, 60);
+  const filter: RecordFilter = { kinds: ['activity', 'weight', 'sleep'] };
+  // openpyxl reads each sheet's header, first data row and the first row's number formats; datetimes come back naive.
+  const readBack = `import openpyxl, json, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for name in ['Activities', 'Laps', 'Weight', 'Sleep']:
+    ws = wb[name]
+    out[name] = {'header': [c.value for c in ws[1]], 'row': [c.value.isoformat() if hasattr(c.value, 'isoformat') else c.value for c in ws[2]], 'formats': [c.number_format for c in ws[2]]}
+out['summary'] = [r[0] for r in wb['Summary'].iter_rows(min_row=2, values_only=True)]
+print(json.dumps(out, default=str))`;
+  type ReadBack = Record<'Activities' | 'Laps' | 'Weight' | 'Sleep', { header: string[]; row: (string | number | null)[]; formats: string[] }> & { summary: string[] };
+  let imperial: ReadBack;
+  let metric: ReadBack;
+  let file = '';
+
+  beforeAll(async () => {
+    const read = async (opts: ExportOptions, name: string) => {
+      const { files } = await encodeAll(xlsxFormat, new MemoryRecordSource(records), filter, opts);
+      const written = writeTemp(name, files[0]!.bytes);
+      return { file: written, data: JSON.parse(execFileSync(python, ['-c', readBack, written], { encoding: 'utf8' })) as ReadBack };
+    };
+    const imperialRead = await read(options, 'imperial.xlsx');
+    file = imperialRead.file;
+    imperial = imperialRead.data;
+    metric = (await read(DEFAULT_EXPORT_OPTIONS, 'metric.xlsx')).data;
+  }, 60_000);
+
+  it('passes the shared xlsx validator with UTC time cells', () => {
+    const result = spawnSync(python, [validator, file], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toContain('PASS');
+  });
+
+  it('titles converted columns with their imperial unit and times with (UTC)', () => {
+    expect(imperial.Activities.header.slice(0, 12)).toEqual([
+      'Start (UTC)', 'Sport', 'Sub-sport', 'Name', 'Moving time', 'Distance (mi)', 'Elapsed time', 'Ascent (ft)', 'Descent (ft)',
+      'Avg HR (bpm)', 'Max HR (bpm)', 'Avg speed (mph)']);
+    expect(imperial.Laps.header).toContain('Lap start (UTC)');
+    expect(imperial.Weight.header).toEqual(['Time (UTC)', 'Weight (lb)', 'Body fat (%)']);
+    expect(imperial.Sleep.header.slice(0, 2)).toEqual(['Start (UTC)', 'End (UTC)']);
+    expect(imperial.summary).toEqual(expect.arrayContaining(['Total distance (mi)', 'Total ascent (ft)', 'Average weight (lb)']));
+    expect(metric.Activities.header[5]).toBe('Distance (km)');
+  });
+
+  it('writes exactly converted values and UTC times shown with a Z', () => {
+    const first = records.find((r) => r.kind === 'activity')!;
+    const a = imperial.Activities.row;
+    const m = metric.Activities.row;
+    expect(a[19]).toBe(first.id);
+    expect(a[0]).toBe(new Date(first.startTimeMs).toISOString().slice(0, 19));
+    expect(imperial.Activities.formats[0]).toBe('yyyy-mm-dd hh:mm"Z"');
+    expect((a[5] as number) * 1.609344).toBeCloseTo(m[5] as number, 9);
+    expect((a[7] as number) * 0.3048).toBeCloseTo(m[7] as number, 9);
+    expect((a[11] as number) * 1.609344).toBeCloseTo(m[11] as number, 9);
+    expect((imperial.Weight.row[1] as number) * 0.45359237).toBeCloseTo(metric.Weight.row[1] as number, 9);
+    expect(imperial.Weight.row[2]).toBe(metric.Weight.row[2]);
+    // The fixture records are at UTC+01:00: the local cell is an hour ahead of the UTC one.
+    expect(Date.parse(`${metric.Weight.row[0]}Z`) - Date.parse(`${imperial.Weight.row[0]}Z`)).toBe(3_600_000);
   });
 });
