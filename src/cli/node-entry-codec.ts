@@ -1,28 +1,37 @@
-// Installs zlib's thread pool as the engine's whole-entry codec in Node processes (CLI, server workers,
-// benchmarks): gzip computes the deflate stream and the CRC-32 in one pass off the main thread, at any level.
+// Installs the engine's whole-entry codec for Node processes (CLI, server workers, benchmarks): a pool of codec
+// threads (codec-thread.mjs) that gzip and hash entries read ahead, at any level, on the other cores.
 
-import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { rawDeflateOfGzip, setWholeEntryCodec } from '../engine/entry-codec.ts';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { createCodecPool, type CodecReply, type CodecWorker } from '../engine/codec-pool.ts';
+import { setWholeEntryCodec } from '../engine/entry-codec.ts';
 
-const gzipAsync = promisify(gzip);
-/** Room for gzip's header, trailer and stored-block overhead beyond the content itself (level 0 or incompressible). */
-const GZIP_OVERHEAD_BYTES = 64 * 1024;
+const THREAD_URL = new URL('./codec-thread.mjs', import.meta.url);
 
 export function installNodeEntryCodec(): void {
-  setWholeEntryCodec({
-    supportsLevel: (level) => Number.isInteger(level) && level >= 0 && level <= 9,
-    async encode(content, level) {
-      // One output buffer big enough for the whole member: zlib then needs one trip to the pool and back, not one
-      // per 16 KB of output (each trip waits for a turn of the main thread's event loop, busy encoding).
-      const gzipping = gzipAsync(content, { level, chunkSize: content.byteLength + GZIP_OVERHEAD_BYTES });
-      // node:crypto on this thread costs less than WebCrypto's digest (1.4 GB/s against ~0.6 GB/s of main-thread
-      // time measured in Node 20), while zlib works in the pool.
-      const sha256Hex = createHash('sha256').update(content).digest('hex');
-      const gzipped = await gzipping;
-      const { bytes, crc32 } = rawDeflateOfGzip(gzipped, content.byteLength);
-      return { bytes: level === 0 ? content : bytes, crc32, sha256Hex };
+  const size = Math.max(1, Math.min(4, availableParallelism()));
+  setWholeEntryCodec(createCodecPool(size, (level) => Number.isInteger(level) && level >= 0 && level <= 9, spawnCodecThread));
+}
+
+/** A worker thread that keeps the process alive only while it has entries in hand (a CLI must still exit). */
+export function spawnCodecThread(worker = new Worker(THREAD_URL)): CodecWorker {
+  let inFlight = 0;
+  worker.unref();
+  return {
+    postMessage(message, transfer) {
+      if (inFlight++ === 0) worker.ref();
+      worker.postMessage(message, transfer as ArrayBuffer[]);
     },
-  });
+    addEventListener(type: 'message' | 'error', listener: (event: never) => void) {
+      if (type === 'message') {
+        worker.on('message', (data: CodecReply) => {
+          if (--inFlight === 0) worker.unref();
+          (listener as (event: { data: CodecReply }) => void)({ data });
+        });
+      } else {
+        worker.on('error', (error: Error) => (listener as (event: { message: string }) => void)({ message: error.message }));
+      }
+    },
+    terminate: () => { void worker.terminate(); },
+  };
 }

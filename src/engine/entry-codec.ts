@@ -15,14 +15,18 @@ export interface EncodedWholeEntry {
 export interface WholeEntryCodec {
   /** Whether `encode` can deflate at this level (0 = store: checksums only). */
   supportsLevel(level: number): boolean;
-  /** Deflates `content` at `level` (raw deflate, no zlib or gzip wrapper) and checksums it. */
-  encode(content: Uint8Array<ArrayBuffer>, level: number): Promise<EncodedWholeEntry>;
+  /**
+   * Deflates the content, given as the pieces it was read in, at `level` (raw deflate, no zlib or gzip wrapper)
+   * and checksums it. The pieces are handed over: a codec may move their buffers to another thread.
+   */
+  encode(pieces: readonly Uint8Array[], level: number): Promise<EncodedWholeEntry>;
 }
 
 /** The web-standard codec: CompressionStream (native zlib, level 6 only) and SHA-256 from WebCrypto. */
 export const webEntryCodec: WholeEntryCodec = {
   supportsLevel: (level) => level === 0 || level === 6,
-  async encode(content, level) {
+  async encode(pieces, level) {
+    const content = concatBytes(pieces);
     const digest = sha256HexOf(content);
     if (level === 0) return { bytes: content, crc32: await crc32Of(content), sha256Hex: await digest };
     const gzip = new Uint8Array(await new Response(new Blob([content]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
@@ -73,4 +77,19 @@ export function rawDeflateOfGzip(gzip: Uint8Array, contentBytes: number): { byte
   const trailer = new DataView(gzip.buffer, gzip.byteOffset + gzip.length - 8, 8);
   if (trailer.getUint32(4, true) !== contentBytes % 2 ** 32) throw new Error('gzip length does not match the content');
   return { bytes: gzip.subarray(start, gzip.length - 8), crc32: trailer.getUint32(0, true) };
+}
+
+/** The pieces as one array (the piece itself when there is only one). */
+export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const only = pieces.length === 1 ? pieces[0]! : undefined;
+  if (only && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
+  let size = 0;
+  for (const piece of pieces) size += piece.byteLength;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return bytes;
 }

@@ -94,18 +94,6 @@ async function prepare(entry: EncodedEntry, level: number, options: LookaheadOpt
     size += chunk.byteLength;
     options.onRead(chunk.byteLength);
   }
-  const encoded = await options.codec.encode(concat(chunks, size), level);
+  const encoded = await options.codec.encode(chunks, level);
   return { ...encoded, size, method: level > 0 ? 8 : 0, level };
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  const only = chunks.length === 1 ? chunks[0]! : undefined;
-  if (only && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

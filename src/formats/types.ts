@@ -23,7 +23,8 @@ export interface EncodedEntry {
   /**
    * Set when the content reads only data of its own (one activity and its track) and the format's next entries
    * do not depend on it being read: about how many bytes it will be. The engine may then read it ahead of its
-   * turn and compress it alongside others (small entries only). Absent: the content is read in its turn.
+   * turn and compress it alongside others (small entries only), and once the content has ended, move its chunks
+   * to another thread: they must belong to this entry alone. Absent: the content is read in its turn.
    */
   standaloneSizeBytes?: number;
 }

@@ -1,8 +1,8 @@
-// A codec worker: deflates and checksums whole zip entries for the export worker (see codec-pool.ts), so
+// A codec worker: deflates and checksums whole zip entries for the export worker (see src/engine/codec-pool.ts), so
 // several entries compress on other cores while the export worker goes on encoding.
 
 import { webEntryCodec } from '../engine/entry-codec.ts';
-import type { CodecReply, CodecTask } from './codec-pool.ts';
+import type { CodecReply, CodecTask } from '../engine/codec-pool.ts';
 
 /** The dedicated worker's global scope, typed by what is used of it (the app's tsconfig has DOM types, not WebWorker). */
 const scope = self as unknown as {
@@ -12,7 +12,7 @@ const scope = self as unknown as {
 
 scope.onmessage = async ({ data }: MessageEvent<CodecTask>) => {
   try {
-    const encoded = await webEntryCodec.encode(new Uint8Array(data.content), data.level);
+    const encoded = await webEntryCodec.encode(data.pieces, data.level);
     const reply: CodecReply = { id: data.id, ...encoded };
     scope.postMessage(reply, [encoded.bytes.buffer]);
   } catch (error) {
