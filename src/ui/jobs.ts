@@ -201,8 +201,9 @@ async function onRows(rows: WizardJobRow[]): Promise<void> {
   for (const row of rows) {
     let entry = followed.get(row.id);
     if (!entry) {
-      // Jobs of earlier pages are shown only while unfinished: those are the ones this page must continue.
-      if (!['INITIATED', 'PROCESSING', 'PAUSED'].includes(row.status)) continue;
+      // Jobs of earlier pages are shown only while unfinished (this page continues them) or while their picked
+      // file still waits for a click granting write access.
+      if (!['INITIATED', 'PROCESSING', 'PAUSED'].includes(row.status) && liveStatus(row) !== 'NEEDS_PERMISSION') continue;
       entry = { method: methodOf(row), estimatedBytes: 0, wasInterrupted: await hasBeenInterrupted(row.id) };
       followed.set(row.id, entry);
     }
@@ -225,7 +226,19 @@ export function followResumableJobs(): void {
   if (isFollowing) return;
   isFollowing = true;
   jobsBridge.onProgress((id, progress) => { if (followed.has(id)) { progressOf.set(id, progress); scheduleRebuild(); } });
-  liveQuery(async () => (await readDb.exportJobs.toArray() as WizardJobRow[]).filter((row) => row.handOff !== undefined))
+  // Reads only what can matter (unfinished rows, the followed ones, and once the built ones waiting for a file),
+  // not the whole table: this runs on the main thread after every job change.
+  let isFirstRead = true;
+  const read = async (): Promise<WizardJobRow[]> => {
+    const table = readDb.exportJobs;
+    const open = await table.where('status').anyOf('INITIATED', 'PROCESSING', 'PAUSED').toArray();
+    const known = (await table.bulkGet([...followed.keys()])).filter((row) => row !== undefined);
+    const waiting = isFirstRead ? await table.where('status').equals('COMPLETED').filter((row) => liveStatus(row as WizardJobRow) === 'NEEDS_PERMISSION').toArray() : [];
+    isFirstRead = false;
+    const rows = new Map([...open, ...known, ...waiting].map((row) => [row.id, row as WizardJobRow]));
+    return [...rows.values()].filter((row) => row.handOff !== undefined);
+  };
+  liveQuery(read)
     .subscribe({ next: (rows) => { handling = handling.then(() => onRows(rows)).catch((e: unknown) => console.warn('following export jobs failed', e)); }, error: (e: unknown) => console.warn('following export jobs failed', e) });
 }
 
