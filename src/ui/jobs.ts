@@ -208,6 +208,9 @@ async function onRows(rows: WizardJobRow[]): Promise<void> {
       followed.set(row.id, entry);
     }
     const before = entry.row?.status;
+    // A resume can pass through PAUSED faster than this query runs: the audit log (written with each
+    // transition) is what says whether the job was cut off.
+    if (!entry.wasInterrupted && entry.row && row.updatedAtMs !== entry.row.updatedAtMs) entry.wasInterrupted = await hasBeenInterrupted(row.id);
     entry.row = row;
     delete entry.placeholder;
     if (row.status === 'PAUSED' && row.pauseReason === 'INTERRUPTED') entry.wasInterrupted = true;
