@@ -3,7 +3,7 @@
 
 import Papa from 'papaparse';
 import { MemoryRecordSource } from '../../model/memory-source.ts';
-import { DEFAULT_EXPORT_OPTIONS } from '../../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../model/request.ts';
 import type { Activity, TrackChunk } from '../../model/records.ts';
 import { TRACK_CHUNK_SIZE } from '../../model/records.ts';
 import { formatIsoLocal, formatIsoUtc } from '../time-format.ts';
@@ -130,4 +130,23 @@ export async function benchCsv(sampleRows = 1_000_000, heapUsedBytes?: () => num
     papaHeapGrowthBytes: heapBefore === undefined || heapAfter === undefined ? undefined : heapAfter - heapBefore,
     isSameText: papa === ours,
   };
+}
+
+/**
+ * Rows per second and bytes of the samples CSV alone in a given time style and units (no papaparse half), to
+ * compare the imperial/UTC writer with the default one on the same rows.
+ */
+export async function benchCsvStyle(sampleRows: number, style: Pick<ExportOptions, 'timeStyle' | 'units'>): Promise<{ csvRowsPerS: number; csvBytes: number }> {
+  const activity = benchActivity(sampleRows);
+  const source = new MemoryRecordSource([activity], async function* () { yield* benchTrack(sampleRows); });
+  const options: ExportOptions = { ...DEFAULT_EXPORT_OPTIONS, ...style, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true } };
+  let csvBytes = 0;
+  let csvMs = 0;
+  for await (const entry of csvEntries({ source, filter: { kinds: ['activity'] }, options, createdAtMs: START_MS, skip: () => {} })) {
+    const isSamples = entry.path.startsWith('activities/samples/');
+    const startMs = performance.now();
+    for await (const piece of entry.content) if (isSamples) csvBytes += piece.length;
+    if (isSamples) csvMs += performance.now() - startMs;
+  }
+  return { csvRowsPerS: Math.round(sampleRows / (csvMs / 1000)), csvBytes };
 }
