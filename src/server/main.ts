@@ -40,8 +40,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const store = await JobStore.open(config.dataDir);
   const push = new PushService(path.join(config.dataDir, 'push'), config.vapid);
   await push.init();
+  // Without TAKEAWAY_PUBLIC_URL, links point at the port actually bound (PORT=0 picks a free one when listening).
+  let publicUrl = config.publicUrl;
   const runner = new JobRunner(store, storage, config, async (job: ServerJob) => {
-    await push.notify(job.userId, { type: 'export-finished', exportId: job.id, status: job.status, url: `${config.publicUrl}/#/history?export=${job.id}` });
+    await push.notify(job.userId, { type: 'export-finished', exportId: job.id, status: job.status, url: `${publicUrl}/#/history?export=${job.id}` });
   });
   const buckets = new TokenBuckets(config.rateBurst, config.ratePerS);
   const app = createApp({ config, store, storage, runner, push, buckets });
@@ -66,6 +68,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  if (!env.TAKEAWAY_PUBLIC_URL) publicUrl = `http://${config.host}:${port}`;
   return {
     url: `http://${config.host}:${port}`,
     config,

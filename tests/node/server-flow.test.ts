@@ -225,7 +225,7 @@ describe('server push', () => {
     expect(message.headers['content-encoding']).toBe('aes128gcm');
     expect(String(message.headers.authorization)).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]+$/);
     const payload = JSON.parse(live.decrypt(message.body)) as Record<string, unknown>;
-    expect(payload).toEqual({ type: 'export-finished', exportId: id, status: 'COMPLETED', url: expect.stringContaining(id) });
+    expect(payload).toEqual({ type: 'export-finished', exportId: id, status: 'COMPLETED', url: `${server.url}/#/history?export=${id}` });
     await receiver.waitFor('/gone/bob-old-laptop', 1);
     const deadline = Date.now() + 10_000;
     let endpoints: string[] = [];
