@@ -18,6 +18,7 @@ import { KIND_LABELS } from './DataScreen.tsx';
 import { BackgroundExportOptions } from '../components/BackgroundExportOptions.tsx';
 import { PrivacyOptions } from '../components/PrivacyOptions.tsx';
 import { ReportOptions } from '../components/ReportOptions.tsx';
+import { TimeUnitsOptions } from '../components/TimeUnitsOptions.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
 
@@ -234,6 +235,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
           <label className="check"><input type="checkbox" checked={choices.options.csv.samples}
             onChange={(e) => setOptions({ csv: { ...choices.options.csv, samples: e.target.checked } })} /> Also a CSV of samples per activity</label>
         </fieldset>
+        <TimeUnitsOptions timeStyle={choices.timeStyle} units={choices.units} onChange={change} />
 
         {Object.values(choices.formats).some((ids) => ids?.includes('pdf')) && (
           <ReportOptions value={choices.options.pdf} onChange={(pdf) => setOptions({ pdf })} />
