@@ -16,7 +16,7 @@ describe('the codec pool over Node codec threads', () => {
     const results = await Promise.all(contents.map((c) => pool.encode([c.slice(0, 100), c.slice(100)], 6)));
     results.forEach((result, i) => {
       expect(result.sha256Hex).toBe(expected[i]);
-      expect(Buffer.compare(inflateRawSync(result.bytes), Buffer.from(contents[i]!))).toBe(0);
+      expect(Buffer.compare(inflateRawSync(Buffer.concat(result.chunks)), Buffer.from(contents[i]!))).toBe(0);
     });
     expect(spawned).toBe(2);
   });

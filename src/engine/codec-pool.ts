@@ -45,7 +45,7 @@ export function createCodecPool(size: number, supportsLevel: (level: number) => 
       const task = slot.pending.get(data.id);
       slot.pending.delete(data.id);
       if (data.error !== undefined) task?.reject(new Error(`compressing an entry failed: ${data.error}`));
-      else task?.resolve({ bytes: data.bytes, crc32: data.crc32, sha256Hex: data.sha256Hex });
+      else task?.resolve({ chunks: data.chunks, crc32: data.crc32, sha256Hex: data.sha256Hex });
     });
     slot.worker.addEventListener('error', ({ message }) => {
       slots.splice(slots.indexOf(slot), 1);

@@ -6,8 +6,8 @@ import { createCRC32 } from 'hash-wasm';
 
 /** One entry's bytes as they go into the zip, with the checksums zip.js and the manifest need. */
 export interface EncodedWholeEntry {
-  /** The raw deflate stream (level > 0) or the content itself (level 0, stored). */
-  bytes: Uint8Array;
+  /** The raw deflate stream (level > 0) or the content itself (level 0, stored), in one or more chunks. */
+  chunks: Uint8Array[];
   crc32: number;
   sha256Hex: string;
 }
@@ -28,9 +28,10 @@ export const webEntryCodec: WholeEntryCodec = {
   async encode(pieces, level) {
     const content = concatBytes(pieces);
     const digest = sha256HexOf(content);
-    if (level === 0) return { bytes: content, crc32: await crc32Of(content), sha256Hex: await digest };
+    if (level === 0) return { chunks: [content], crc32: await crc32Of(content), sha256Hex: await digest };
     const gzip = new Uint8Array(await new Response(new Blob([content]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
-    return { ...rawDeflateOfGzip(gzip, content.byteLength), sha256Hex: await digest };
+    const { bytes, crc32 } = rawDeflateOfGzip(gzip, content.byteLength);
+    return { chunks: [bytes], crc32, sha256Hex: await digest };
   },
 };
 

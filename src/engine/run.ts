@@ -166,7 +166,7 @@ export async function runExport(
   const addPrepared = async (entry: EncodedEntry, format: ManifestFile['format'], prepared: PreparedEntry): Promise<void> => {
     const path = paths.claim(entry.path);
     progress.state.currentFile = path;
-    await zip.add(path, readableFromIterable([prepared.bytes]), {
+    await zip.add(path, readableFromIterable(prepared.chunks), {
       passThrough: true,
       compressionMethod: prepared.method,
       ...(prepared.method === 0 ? {} : { level: prepared.level }),

@@ -14,7 +14,7 @@ scope.onmessage = async ({ data }: MessageEvent<CodecTask>) => {
   try {
     const encoded = await webEntryCodec.encode(data.pieces, data.level);
     const reply: CodecReply = { id: data.id, ...encoded };
-    scope.postMessage(reply, [encoded.bytes.buffer]);
+    scope.postMessage(reply, [...new Set(encoded.chunks.map((chunk) => chunk.buffer as ArrayBuffer))]);
   } catch (error) {
     const reply: CodecReply = { id: data.id, error: error instanceof Error ? error.message : String(error) };
     scope.postMessage(reply);
