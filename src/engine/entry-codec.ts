@@ -29,7 +29,15 @@ export const webEntryCodec: WholeEntryCodec = {
     const content = concatBytes(pieces);
     const digest = sha256HexOf(content);
     if (level === 0) return { chunks: [content], crc32: await crc32Of(content), sha256Hex: await digest };
-    const gzip = new Uint8Array(await new Response(new Blob([content]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    // A stream over the bytes in hand, not `new Blob(...).stream()`: in Chromium a Blob made in a worker goes
+    // to the browser process and back.
+    const input = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(content);
+        controller.close();
+      },
+    });
+    const gzip = new Uint8Array(await new Response(input.pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
     const { bytes, crc32 } = rawDeflateOfGzip(gzip, content.byteLength);
     return { chunks: [bytes], crc32, sha256Hex: await digest };
   },

@@ -9,6 +9,7 @@ import type { ExportRequest } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import { readableFromIterable } from '../model/streams.ts';
 import type { EncodedEntry, FormatEncoder, SkippedRecord } from '../formats/types.ts';
+import { BatchedWrites } from './batched-writes.ts';
 import { countingSource } from './counting-source.ts';
 import { wholeEntryCodec } from './entry-codec.ts';
 import { formatJobs, type FormatRegistry } from './format-order.ts';
@@ -100,17 +101,21 @@ export async function runExport(
   const plan = options.plan ?? await planExport(request, source, options.registry);
   const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes);
   const sinkWriter = sink.getWriter();
+  const writes = new BatchedWrites(async (bytes) => {
+    try {
+      await sinkWriter.write(bytes);
+    } catch (error) {
+      throw sinkError(error);
+    }
+    progress.state.bytesOut += bytes.byteLength;
+    progress.tick();
+  });
   const countedSink = new WritableStream<Uint8Array>({
-    async write(chunk) {
-      try {
-        await sinkWriter.write(chunk);
-      } catch (error) {
-        throw sinkError(error);
-      }
-      progress.state.bytesOut += chunk.byteLength;
-      progress.tick();
+    write: (chunk) => writes.add(chunk),
+    async close() {
+      await writes.flush();
+      await sinkWriter.close();
     },
-    close: () => sinkWriter.close(),
   });
   let outer: { zip: ZipWriter<unknown>; added: Promise<unknown> } | undefined;
   let zipSink: WritableStream<Uint8Array> = countedSink;
@@ -135,6 +140,7 @@ export async function runExport(
   const paths = new UniquePaths();
 
   const entryWritten = async (file: ManifestFile): Promise<void> => {
+    await writes.flush(); // a checkpoint needs the entry's bytes in the destination
     files.push(file);
     progress.state.filesDone += 1;
     await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });

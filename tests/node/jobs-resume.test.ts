@@ -67,7 +67,8 @@ describe('runResumableExport', () => {
     const second = await openResumableFileSink(out, { isDurable: false });
     const checkpoint = chooseCheckpoint(checkpoints, await second.size())!;
     expect(checkpoint.offsetBytes).toBeGreaterThan(whole.bytes.byteLength / 3);
-    expect(checkpoint.offsetBytes).toBeLessThan(partialSize);
+    // Writes are batched up to each entry's end, so the kept bytes may end exactly at the checkpoint.
+    expect(checkpoint.offsetBytes).toBeLessThanOrEqual(partialSize);
     const result = await runResumableExport(request, source(), second, { registry: FORMAT_REGISTRY, checkpoint });
     expect(result.resumedFromBytes).toBe(checkpoint.offsetBytes);
     expect(result.manifest.files.map((f) => `${f.path} ${f.sha256}`)).toEqual(whole.hashes);
