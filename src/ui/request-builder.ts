@@ -3,7 +3,7 @@
 import type { RecordKind } from '../model/records.ts';
 import {
   DEFAULT_EXPORT_OPTIONS, type ExportOptions, type ExportRequest, type FieldCondition, type FormatId, type TimeRange, type TimeStyle,
-  type UnitSystem,
+  type RecordFilter, type UnitSystem,
 } from '../model/request.ts';
 
 export type RangePreset = 'week' | 'month' | 'quarter' | 'year' | 'all' | 'custom';
@@ -35,6 +35,8 @@ export interface WizardChoices {
   timeStyle: TimeStyle;
   /** Units of CSV, XLSX and PDF tables: `metric` or `imperial`. Default `metric`. Overrides `options.units`. */
   units: UnitSystem;
+  /** Generic record types a template or an earlier request limited the export to; the wizard has no control for them and passes them on. */
+  recordTypes?: string[];
 }
 
 export const DEFAULT_CHOICES: WizardChoices = {
@@ -78,9 +80,63 @@ export function buildRequest(choices: WizardChoices, nowMs: number): ExportReque
       categories: choices.categories.length ? choices.categories : undefined,
       conditions: choices.conditions.length ? choices.conditions.filter((c) => c.field && String(c.value) !== '') : undefined,
       text: choices.text.trim() || undefined,
+      ...(choices.recordTypes?.length ? { recordTypes: choices.recordTypes } : {}),
     },
     formats,
     // Written out even at their defaults, so a template saved from the wizard says which times and units it makes.
     options: { ...choices.options, timeStyle: choices.timeStyle, units: choices.units },
+  };
+}
+
+/** `YYYY-MM-DD` of the UTC day holding `timeMs`. */
+function utcDay(timeMs: number): string {
+  return new Date(timeMs).toISOString().slice(0, 10);
+}
+
+/**
+ * The wizard's range choice for a request's range. A span of exactly a preset's days becomes that rolling preset
+ * (that is how the wizard writes it, and what a saved "Last year" template means), unless the request knows when it
+ * was made and the range does not end then. Anything else is a custom range of UTC days, widened to whole days
+ * when its ends are not at UTC midnight.
+ */
+function rangeChoices(range: RecordFilter['range'], createdAtMs: number | undefined): Pick<WizardChoices, 'preset' | 'customFrom' | 'customTo'> {
+  if (!range) return { preset: 'all', customFrom: '', customTo: '' };
+  const { fromMs, toMs } = range;
+  if (fromMs !== undefined && toMs !== undefined && (createdAtMs === undefined || toMs === createdAtMs)) {
+    const preset = RANGE_PRESETS.find((p) => p.days !== undefined && toMs - fromMs === p.days * DAY_MS);
+    if (preset) return { preset: preset.id, customFrom: '', customTo: '' };
+  }
+  return {
+    preset: 'custom',
+    customFrom: fromMs === undefined ? '' : utcDay(fromMs),
+    // The custom range's end day is included, the request's end is exclusive.
+    customTo: toMs === undefined ? '' : utcDay(Math.ceil(toMs / DAY_MS) * DAY_MS - DAY_MS),
+  };
+}
+
+/**
+ * The wizard's choices for a request or a template's request: the inverse of `buildRequest`, so
+ * `buildRequest(choicesFromRequest(r), r.createdAtMs)` gives back r's filter, formats and options (`timeStyle` and
+ * `units` written out, `local` and `metric` when r has none). Kinds the request leaves out keep the wizard's default
+ * formats, so ticking one again offers a sensible choice. `updatedSinceMs` is a run's business and is not kept.
+ */
+export function choicesFromRequest(request: Pick<ExportRequest, 'filter' | 'formats' | 'options'> & { createdAtMs?: number }): WizardChoices {
+  const { filter, formats, options } = request;
+  const { timeStyle, units, ...rest } = options;
+  const kinds = [...new Set(filter.kinds)];
+  const chosenFormats: WizardChoices['formats'] = { ...DEFAULT_CHOICES.formats };
+  for (const kind of kinds) chosenFormats[kind] = [...(formats[kind] ?? [])];
+  return {
+    kinds,
+    ...rangeChoices(filter.range, request.createdAtMs),
+    tags: [...(filter.tags ?? [])],
+    categories: [...(filter.categories ?? [])],
+    conditions: (filter.conditions ?? []).map((c) => ({ ...c })),
+    text: filter.text ?? '',
+    formats: chosenFormats,
+    options: { ...DEFAULT_EXPORT_OPTIONS, ...structuredClone(rest), csv: { ...DEFAULT_EXPORT_OPTIONS.csv, ...rest.csv }, gpx: { ...DEFAULT_EXPORT_OPTIONS.gpx, ...rest.gpx } },
+    timeStyle: timeStyle ?? 'local',
+    units: units ?? 'metric',
+    ...(filter.recordTypes?.length ? { recordTypes: [...filter.recordTypes] } : {}),
   };
 }
