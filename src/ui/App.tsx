@@ -24,6 +24,12 @@ const ROUTES: { id: Route; label: string }[] = [
   { id: 'audit', label: 'Audit' },
 ];
 
+/** A query parameter after the route (`#/export?template=builtin:gpx-mapping`). */
+function hashParam(hash: string, name: string): string | undefined {
+  const query = hash.split('?')[1];
+  return query ? new URLSearchParams(query).get(name) ?? undefined : undefined;
+}
+
 function routeOf(hash: string): Route {
   // A query after the route (`#/history?export=ID`, from a push notification) is the screen's business.
   const id = hash.replace(/^#\/?/, '').split('?')[0];
@@ -32,11 +38,12 @@ function routeOf(hash: string): Route {
 
 export function App({ update }: { update?: () => void }) {
   const [route, setRoute] = useState<Route>(() => routeOf(location.hash));
+  const [exportTemplateId, setExportTemplateId] = useState(() => hashParam(location.hash, 'template'));
   const [demo, setDemo] = useState<DemoLoadProgress>();
   const running = useRunningJobCount();
 
   useEffect(() => {
-    const onHash = () => setRoute(routeOf(location.hash));
+    const onHash = () => { setRoute(routeOf(location.hash)); setExportTemplateId(hashParam(location.hash, 'template')); };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -72,7 +79,7 @@ export function App({ update }: { update?: () => void }) {
       )}
       <main id="main" tabIndex={-1}>
         {route === 'data' && <DataScreen loading={demo} />}
-        {route === 'export' && <ExportScreen onStarted={() => { void requestNotificationPermission().catch(() => undefined); go('job'); }} />}
+        {route === 'export' && <ExportScreen templateId={exportTemplateId} onStarted={() => { void requestNotificationPermission().catch(() => undefined); go('job'); }} />}
         {route === 'job' && <JobScreen />}
         {route === 'history' && <HistoryScreen />}
         {route === 'automate' && <AutomateScreen />}

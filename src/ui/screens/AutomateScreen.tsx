@@ -1,4 +1,4 @@
-// Automate: templates (built-in presets and saved wizard settings; run, share as JSON, import) and schedules
+// Automate: templates (built-in presets and saved wizard settings; run, open in the export wizard, share as JSON, import) and schedules
 // (daily to quarterly or cron, a destination, pause/resume, "since the last export").
 
 import { useEffect, useId, useState } from 'react';
@@ -47,13 +47,14 @@ function TemplatesSection({ templates }: { templates: ExportTemplate[] }) {
       <h2 id="templates-title">Templates</h2>
       <label className="check"><input type="checkbox" checked={isSince} onChange={(e) => setSince(e.target.checked)} /> Run only what was added or changed since the template's last export</label>
       <ul className="history-list">
-        {templates.map((t) => (
+        {templates.map((t, i) => (
           <li key={t.id} className="card template" data-id={t.id}>
-            <h3>{t.name}{t.isBuiltIn ? ' (built-in)' : ''}</h3>
+            <h3 id={`${ids}-t${i}`}>{t.name}{t.isBuiltIn ? ' (built-in)' : ''}</h3>
             {t.description && <p className="muted">{t.description}</p>}
             <p className="muted">{t.request.filter.kinds.map((k) => `${k}: ${(t.request.formats[k] ?? []).join(', ')}`).join(' · ')}</p>
             <div className="actions">
               <button type="button" onClick={() => act(() => run(t))}>Run now</button>
+              <button type="button" className="secondary" aria-describedby={`${ids}-t${i}`} onClick={() => { location.hash = `#/export?template=${encodeURIComponent(t.id)}`; }}>Open in export wizard</button>
               <button type="button" className="secondary" onClick={() => downloadFile(new Blob([templateToJson(t)], { type: 'application/json' }), `${t.name.replace(/[^\w-]+/g, '-').toLowerCase()}.takeaway-template.json`)}>Export JSON</button>
               {!t.isBuiltIn && <button type="button" className="secondary danger" onClick={() => act(() => jobsBridge.api().deleteTemplate(t.id))}>Delete</button>}
             </div>

@@ -10,7 +10,7 @@ import type { CsvPreview } from '../../workers/api.ts';
 import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
 import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
-import { buildRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
+import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
 import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
 import { canRunResumably, startExport, type WriteMode } from '../jobs.ts';
@@ -21,6 +21,8 @@ import { ReportOptions } from '../components/ReportOptions.tsx';
 import { TimeUnitsOptions } from '../components/TimeUnitsOptions.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
+import { TemplatePicker } from '../components/TemplatePicker.tsx';
+import type { ExportTemplate } from '../../jobs/templates.ts';
 
 const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
 const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains: 'contains', gt: 'greater than', lt: 'less than' };
@@ -40,8 +42,10 @@ function toggle<T>(list: readonly T[], item: T, on: boolean): T[] {
   return on ? (list.includes(item) ? [...list] : [...list, item]) : list.filter((x) => x !== item);
 }
 
-export function ExportScreen({ onStarted }: { onStarted: () => void }) {
+/** `templateId`: a template to start from (the route's `#/export?template=ID`). */
+export function ExportScreen({ onStarted, templateId }: { onStarted: () => void; templateId?: string }) {
   const [choices, setChoices] = useState<WizardChoices>(DEFAULT_CHOICES);
+  const [templateName, setTemplateName] = useState<string>();
   const [available, setAvailable] = useState<FormatId[]>([]);
   const [tags, setTags] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
@@ -64,6 +68,13 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
   const change = (patch: Partial<WizardChoices>) => {
     setChoices((c) => ({ ...c, ...patch }));
     setPreview(undefined);
+  };
+  const applyTemplate = (template: ExportTemplate) => {
+    setChoices(choicesFromRequest(template.request));
+    setPreview(undefined);
+    setTemplateName(template.name);
+    // The address names the template, so it can be bookmarked or shared; replaceState fires no hashchange.
+    history.replaceState(history.state, '', `#/export?template=${encodeURIComponent(template.id)}`);
   };
   const setOptions = (patch: Partial<WizardChoices['options']>) => change({ options: { ...choices.options, ...patch } });
 
@@ -105,6 +116,7 @@ export function ExportScreen({ onStarted }: { onStarted: () => void }) {
     <section aria-labelledby="export-title" className="screen">
       <h1 id="export-title">Export</h1>
       <form onSubmit={(e) => { e.preventDefault(); void onPreview(); }}>
+        <TemplatePicker requestedId={templateId} appliedName={templateName} onApply={applyTemplate} />
         <fieldset>
           <legend>What</legend>
           <div className="chips">
