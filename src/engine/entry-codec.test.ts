@@ -21,7 +21,7 @@ function nodeCodec(): WholeEntryCodec {
 
 describe('whole-entry codecs', () => {
   it.each([
-    ['web (CompressionStream + WebCrypto)', 6, () => webEntryCodec],
+    ['web (CompressionStream + hash-wasm)', 6, () => webEntryCodec],
     ['node (codec threads)', 6, nodeCodec],
     ['node (codec threads)', 9, nodeCodec],
     ['node (codec threads)', 1, nodeCodec],
