@@ -10,7 +10,13 @@ import type { TakeawayDb } from '../store/db.ts';
 import type { TemplateRow } from '../store/rows.ts';
 
 /** A request to run again: everything but `createdAtMs`, which each run sets. */
-export type TemplateRequest = Omit<ExportRequest, 'createdAtMs'>;
+export type TemplateRequest = Omit<ExportRequest, 'createdAtMs'> & {
+  /**
+   * A range relative to each run ("the last year"): every run covers this many ms up to its own start. Set when a
+   * saved request's range ended at its creation time, i.e. the wizard's rolling presets. Absent: the range is fixed.
+   */
+  rollingRangeMs?: number;
+};
 
 export interface ExportTemplate extends TemplateRow {
   request: TemplateRequest;
@@ -67,11 +73,17 @@ function table(db: TakeawayDb): Table<ExportTemplate, string> {
   return db.table<ExportTemplate, string>('templates');
 }
 
-/** Saves a template from a wizard request (its `createdAtMs` is dropped). Validates first. */
+/**
+ * Saves a template from a wizard request (its `createdAtMs` is dropped). A range that ends at the request's
+ * creation time is a rolling one ("last year") and stays rolling: each run covers the same length up to itself.
+ * Validates first.
+ */
 export async function saveTemplate(db: TakeawayDb, id: string, name: string, request: ExportRequest | TemplateRequest): Promise<ExportTemplate> {
   if (id.startsWith('builtin:')) throw new ExportError('INVALID_REQUEST', `template id "${id}" is reserved for built-in presets`);
-  const { createdAtMs: _dropped, ...rest } = request as ExportRequest;
-  const template: ExportTemplate = { id, name: name.trim(), request: rest };
+  const { createdAtMs, ...rest } = request as ExportRequest;
+  const range = rest.filter?.range;
+  const isRolling = createdAtMs !== undefined && range?.fromMs !== undefined && range.toMs === createdAtMs;
+  const template: ExportTemplate = { id, name: name.trim(), request: isRolling ? { ...rest, rollingRangeMs: createdAtMs - range.fromMs! } : rest };
   validateTemplate(template);
   await table(db).put(template);
   return template;
@@ -95,7 +107,9 @@ export async function deleteTemplate(db: TakeawayDb, id: string): Promise<void> 
 
 /** The request of one run of a template, made at `createdAtMs`. */
 export function requestFromTemplate(template: ExportTemplate, createdAtMs: number): ExportRequest {
-  return { ...structuredClone(template.request), createdAtMs };
+  const { rollingRangeMs, ...request } = structuredClone(template.request);
+  if (rollingRangeMs === undefined) return { ...request, createdAtMs };
+  return { ...request, filter: { ...request.filter, range: { fromMs: createdAtMs - rollingRangeMs, toMs: createdAtMs } }, createdAtMs };
 }
 
 /** The shareable JSON file of a template (pretty, versioned, no ids of this device). */
@@ -147,4 +161,6 @@ export function validateTemplate(template: ExportTemplate): void {
   if (!['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'].includes(options.gpx?.dialect)) fail(`GPX dialect "${options.gpx?.dialect}" is unknown`);
   const timeUnits = timeUnitsProblem(options);
   if (timeUnits) fail(timeUnits);
+  const rolling = template.request.rollingRangeMs;
+  if (rolling !== undefined && !(Number.isFinite(rolling) && rolling > 0)) fail(`a rolling range of ${rolling} ms is not a positive duration`);
 }

@@ -27,6 +27,24 @@ describe('templates', () => {
     expect(BUILT_IN_TEMPLATES[2].request.options.gpx.dialect).toBe('plain');
   });
 
+  it('keeps a range that ended at the request\'s creation ("last year") rolling: each run covers the same length up to itself', async () => {
+    const db = new TakeawayDb('jobs-templates-rolling');
+    const DAY_MS = 86_400_000;
+    const savedAtMs = Date.UTC(2026, 0, 10, 9, 30);
+    const lastYear: ExportRequest = { ...wizard, createdAtMs: savedAtMs, filter: { kinds: ['activity'], range: { fromMs: savedAtMs - 365 * DAY_MS, toMs: savedAtMs } } };
+    const rolling = await saveTemplate(db, 'rolling', 'Last year', lastYear);
+    const runAtMs = savedAtMs + 7 * DAY_MS;
+    expect(requestFromTemplate(rolling, runAtMs).filter.range).toEqual({ fromMs: runAtMs - 365 * DAY_MS, toMs: runAtMs });
+    expect(requestFromTemplate(rolling, runAtMs)).not.toHaveProperty('rollingRangeMs');
+    const shared = templateFromJson(templateToJson(rolling), 'shared');
+    expect(requestFromTemplate(shared, runAtMs).filter.range).toEqual({ fromMs: runAtMs - 365 * DAY_MS, toMs: runAtMs });
+
+    const fixedRange = { fromMs: Date.UTC(2025, 0, 1), toMs: Date.UTC(2026, 0, 1) };
+    const fixed = await saveTemplate(db, 'fixed', '2025', { ...lastYear, filter: { kinds: ['activity'], range: fixedRange } });
+    expect(requestFromTemplate(fixed, runAtMs).filter.range).toEqual(fixedRange);
+    expect(() => validateTemplate({ ...rolling, request: { ...rolling.request, rollingRangeMs: -5 } })).toThrow(/not a positive duration/);
+  });
+
   it('saves a wizard request without its creation time and lists it after the presets', async () => {
     const db = new TakeawayDb('jobs-templates-1');
     const saved = await saveTemplate(db, 'mine', ' Races ', wizard);
