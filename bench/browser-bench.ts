@@ -13,7 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -175,6 +177,49 @@ function nodeSeconds(samples: number): number | undefined {
   return time?.endsWith(' s') ? Number(time.slice(0, -2)) : undefined;
 }
 
+/**
+ * What one megabyte of GPX-like text costs in each place, on the same bytes: deflate (CompressionStream gzip in
+ * the page, zlib gzip in Node), SHA-256 (WebCrypto digest, node:crypto) and a copy into a fresh array.
+ */
+async function primitiveRates(page: Page): Promise<string[]> {
+  const text = Array.from({ length: 20_000 }, (_, i) => `<trkpt lat="52.${(i * 7919) % 100_000}" lon="13.${(i * 104_729) % 100_000}"><ele>${(i % 500) / 10}</ele>`
+    + `<time>2025-03-01T07:${String(i % 60).padStart(2, '0')}:00Z</time><extensions><gpxtpx:hr>${120 + (i % 40)}</gpxtpx:hr></extensions></trkpt>\n`).join('');
+  const rounds = 20;
+  // No named functions inside: tsx would wrap them in a helper the page does not have.
+  const browserRates = await page.evaluate(async ([text, rounds]) => {
+    const bytes = new TextEncoder().encode(text);
+    const works: Array<[string, () => unknown]> = [
+      ['deflate', () => new Response(new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } }).pipeThrough(new CompressionStream('gzip'))).arrayBuffer()],
+      ['sha256', () => crypto.subtle.digest('SHA-256', bytes)],
+      ['copy', () => new Uint8Array(bytes.byteLength).set(bytes)],
+    ];
+    const rates: Record<string, number> = {};
+    for (const [name, work] of works) {
+      const startMs = performance.now();
+      for (let i = 0; i < rounds; i++) await work();
+      rates[name] = (rounds * bytes.byteLength) / 1e6 / ((performance.now() - startMs) / 1000);
+    }
+    return rates as { deflate: number; sha256: number; copy: number };
+  }, [text, rounds] as const);
+  const bytes = Buffer.from(text);
+  const rate = (work: () => unknown): number => {
+    const startMs = performance.now();
+    for (let i = 0; i < rounds; i++) work();
+    return (rounds * bytes.byteLength) / 1e6 / ((performance.now() - startMs) / 1000);
+  };
+  const nodeRates = { deflate: rate(() => gzipSync(bytes)), sha256: rate(() => createHash('sha256').update(bytes).digest()), copy: rate(() => Buffer.alloc(bytes.byteLength).set(bytes)) };
+  const row = (name: string, b: number, n: number) => `| ${name} | ${b.toFixed(0)} MB/s | ${n.toFixed(0)} MB/s | ${(n / b).toFixed(1)}× |`;
+  return [
+    `Why the browser needs more CPU for the same export: the primitives on ${(bytes.byteLength / 1e6).toFixed(1)} MB of GPX-like text, same machine, same run.`,
+    '',
+    '| primitive | Chromium page | Node | Node / Chromium |',
+    '|---|---:|---:|---:|',
+    row('deflate level 6 (CompressionStream gzip / zlib gzipSync)', browserRates.deflate, nodeRates.deflate),
+    row('SHA-256 (WebCrypto digest / node:crypto)', browserRates.sha256, nodeRates.sha256),
+    row('copy into a fresh array', browserRates.copy, nodeRates.copy),
+  ];
+}
+
 const server = await startPreview();
 // A persistent profile, as a person's browser has: Playwright's default contexts are incognito, whose OPFS lives
 // in memory (measured: the same export ~11% slower there, most of it in sync access handle writes).
@@ -215,7 +260,10 @@ try {
     node
       ? `Node figure of the same export: ${node.toFixed(1)} s (target browser ≤ 1.5× Node).`
       : `No Node figure for ${samples.toLocaleString('en-US')} samples in BENCHMARKS.md (run the full \`npm run bench\`), so no ratio.`,
-    'Memory is the renderer process resident set (page, export worker and zip.js workers) from /proc, sampled every 100 ms, above its value at idle after the load and a forced GC; '
+    '',
+    ...(await primitiveRates(page)),
+    '',
+    'Memory is the renderer process resident set (page, export worker, codec workers and zip.js workers) from /proc, sampled every 100 ms, above its value at idle after the load and a forced GC; '
       + 'the page heap is CDP Performance.getMetrics JSHeapUsedSize. measureUserAgentSpecificMemory needs COOP/COEP headers that `vite preview` does not send.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

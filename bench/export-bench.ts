@@ -90,7 +90,7 @@ chunkFile.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));
 
-/** CPU seconds (all threads of the process, so zlib's thread pool counts too) since `start`. */
+/** CPU seconds (all threads of the process, so the codec threads and zlib's pool count too) since `start`. */
 function cpuSeconds(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e6;

@@ -24,8 +24,9 @@ export interface WholeEntryCodec {
 
 /**
  * The web-standard codec: CompressionStream (native zlib, level 6 only) fed the pieces as they are, and hash-wasm's
- * incremental SHA-256 and CRC-32. Nothing is joined: in Chromium on this machine a fresh multi-megabyte array cost
- * more than hashing it (copies ran at ~250–300 MB/s), and WebCrypto's one-shot digest needs one.
+ * incremental SHA-256 and CRC-32. Nothing is joined: WebCrypto's one-shot digest would need one array, and in
+ * Debian's Chromium here it hashes no faster than hash-wasm (~190 MB/s) while a join into a fresh array costs
+ * another pass at ~250 MB/s (bench/browser-bench.ts measures both).
  */
 export const webEntryCodec: WholeEntryCodec = {
   supportsLevel: (level) => level === 0 || level === 6,
