@@ -3,19 +3,14 @@ import { numberCell } from './csv/parts.ts';
 import { BytePieceWriter, asciiBytes } from './text-writer.ts';
 import { IsoTimeFormatter } from './time-format.ts';
 import { formatDecimal } from './xml-text.ts';
+import { SeededRandom } from '../demo/random.ts';
 
 const decoder = new TextDecoder();
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+/** Uniform numbers in [0, 1) from `seed` (the demo's mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 /** Values of every kind the encoders meet, plus the edges of the fast path and of String()'s formats. */

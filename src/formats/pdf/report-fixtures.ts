@@ -5,6 +5,7 @@ import type { Activity, DailySteps, GenericRecord, Sleep, Sport, TakeawayRecord,
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions, type RecordFilter } from '../../model/request.ts';
 import type { RecordSource } from '../../model/source.ts';
 import type { FormatEncoder, SkippedRecord } from '../types.ts';
+import { SeededRandom } from '../../demo/random.ts';
 
 const DAY_MS = 86_400_000;
 /** 2025-01-01T00:00:00Z. */
@@ -14,16 +15,10 @@ export const FIXTURE_YEAR_END_MS = Date.UTC(2026, 0, 1);
 /** Names that must survive into the report text: Cyrillic, Greek, accented Latin, CJK. */
 export const UNICODE_NAMES = ['Утренний бег', 'Πρωινό τρέξιμο', 'Café-Runde in Zürich', '朝のランニング', '晨跑 한강'];
 
-/** Small deterministic PRNG (mulberry32), so fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Uniform numbers in [0, 1) from `seed`: the demo's mulberry32, so fixtures are the same on every run. */
+function seededRandom(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 const SPORT_CYCLE: Sport[] = ['running', 'cycling', 'running', 'walking', 'hiking', 'running', 'cycling'];
