@@ -53,7 +53,7 @@ export const webEntryCodec: WholeEntryCodec = {
 
 let codec: WholeEntryCodec = webEntryCodec;
 
-/** Replaces the codec for this process or worker (zlib's thread pool in Node, a worker pool in the browser). */
+/** Replaces the codec for this process or worker (codec threads in Node, codec workers in the browser). */
 export function setWholeEntryCodec(next: WholeEntryCodec): void {
   codec = next;
 }

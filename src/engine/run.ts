@@ -139,6 +139,9 @@ export async function runExport(
   const skipped: SkippedRecord[] = [...(options.skipped ?? [])];
   const paths = new UniquePaths();
 
+  /** Deflate level of a format's entries: formats that barely compress are stored. */
+  const levelOf = (isCompressible: boolean): number => (isCompressible ? request.options.compressionLevel : 0);
+
   const entryWritten = async (file: ManifestFile): Promise<void> => {
     await writes.flush(); // a checkpoint needs the entry's bytes in the destination
     files.push(file);
@@ -146,7 +149,7 @@ export async function runExport(
     await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });
   };
 
-  const addEntry = async (entry: EncodedEntry, format: ManifestFile['format'], compress: boolean): Promise<void> => {
+  const addEntry = async (entry: EncodedEntry, format: ManifestFile['format'], level: number): Promise<void> => {
     const path = paths.claim(entry.path);
     progress.state.currentFile = path;
     const hash = await createSha256();
@@ -162,7 +165,7 @@ export async function runExport(
       }
     })();
     await zip.add(path, readableFromIterable(content), {
-      level: compress ? request.options.compressionLevel : 0,
+      level,
       lastModDate: new Date(entry.modifiedMs),
     });
     await entryWritten({ path, format, size, sha256: hash.digestHex(), records: entry.recordCounts });
@@ -188,7 +191,7 @@ export async function runExport(
   });
 
   try {
-    await addEntry(textEntry('README.txt', buildReadmeText(recordedRequest, APP_VERSION)), 'readme', true);
+    await addEntry(textEntry('README.txt', buildReadmeText(recordedRequest, APP_VERSION)), 'readme', levelOf(true));
     const counted = countingSource(source, progress.state, encoding.signal);
     async function* formatEntries(): AsyncGenerator<{ entry: EncodedEntry; format: FormatEncoder }> {
       for (const { format, kinds } of jobs) {
@@ -207,7 +210,7 @@ export async function runExport(
       codec: wholeEntryCodec(),
       window: options.entryWindow ?? DEFAULT_ENTRY_WINDOW,
       maxEntryBytes: MAX_LOOKAHEAD_ENTRY_BYTES,
-      levelOf: ({ format }) => (format.isCompressible ? request.options.compressionLevel : 0),
+      levelOf: ({ format }) => levelOf(format.isCompressible),
       controller: encoding,
       onRead: (bytes) => {
         progress.state.bytesIn += bytes;
@@ -216,7 +219,7 @@ export async function runExport(
     });
     for await (const { item: { entry, format }, prepared } of slots) {
       if (prepared) await addPrepared(entry, format.id, await prepared);
-      else await addEntry(entry, format.id, format.isCompressible);
+      else await addEntry(entry, format.id, levelOf(format.isCompressible));
     }
     const manifest = buildManifest({
       appVersion: APP_VERSION,

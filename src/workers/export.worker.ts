@@ -12,7 +12,7 @@ import { clearAll, storeCounts } from '../store/queries.ts';
 import { deleteOpfsExport } from '../platform/worker-sinks.ts';
 import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
-import { browserCodecPool } from './codec-pool.ts';
+import { browserCodecPool } from './browser-codec-pool.ts';
 import { previewCsv } from './csv-preview.ts';
 import { loadDemoData } from './demo-loader.ts';
 import { importDroppedFiles } from './file-import.ts';
@@ -22,7 +22,7 @@ import { clearWorkspace, deleteKept, extractShareable, keptZip, verifyKept } fro
 
 // zip.js compresses inline here: this worker already is off the main thread, and two jobs fill both cores.
 configure({ useWebWorkers: false });
-// Small entries are read ahead and compressed whole in codec workers (see codec-pool.ts), on the other cores.
+// Small entries are read ahead and compressed whole in codec workers (see browser-codec-pool.ts), on the other cores.
 setWholeEntryCodec(browserCodecPool());
 
 const db = new TakeawayDb();

@@ -12,12 +12,12 @@ import { TakeawayDb } from '../store/db.ts';
 import { DexieRecordSource } from '../store/dexie-record-source.ts';
 import type { JobsWorkerApi } from './jobs-api.ts';
 import { BackgroundJobs } from './resumable-jobs.ts';
-import { browserCodecPool } from './codec-pool.ts';
+import { browserCodecPool } from './browser-codec-pool.ts';
 import type { AppSchedule } from './schedules.ts';
 import { throttleProgress } from './throttle-progress.ts';
 
 configure({ useWebWorkers: false });
-// Small entries are read ahead and compressed whole in codec workers (see codec-pool.ts), on the other cores.
+// Small entries are read ahead and compressed whole in codec workers (see browser-codec-pool.ts), on the other cores.
 setWholeEntryCodec(browserCodecPool());
 
 const db = new TakeawayDb();

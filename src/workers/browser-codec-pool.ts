@@ -1,9 +1,8 @@
 // The browser's whole-entry codec: one codec worker per core (at most four), each running CompressionStream and
-// WebCrypto on its own thread (in a worker those run on the calling thread).
+// hash-wasm on its own thread (in a worker those run on the calling thread).
 
-import { createCodecPool } from '../engine/codec-pool.ts';
+import { createCodecPool, type CodecWorker } from '../engine/codec-pool.ts';
 import { webEntryCodec, type WholeEntryCodec } from '../engine/entry-codec.ts';
-import type { CodecWorker } from '../engine/codec-pool.ts';
 
 export function browserCodecPool(): WholeEntryCodec {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
