@@ -20,7 +20,7 @@ import { ProgressReporter, type ProgressListener } from './progress.ts';
 import { buildReadmeText } from './readme-text.ts';
 import { createSha256 } from './sha256.ts';
 import { UniquePaths } from './unique-paths.ts';
-import { releaseObservedEntries } from './release-zip-entries.ts';
+import { releaseFinishedEntry } from './release-zip-entries.ts';
 import { anonymiseSource } from '../privacy/anonymise-source.ts';
 import { redactRequest } from '../privacy/redact-request.ts';
 
@@ -169,7 +169,7 @@ export async function runExport(
       level,
       lastModDate: new Date(entry.modifiedMs),
     });
-    releaseObservedEntries(zip);
+    releaseFinishedEntry(zip, path);
     await entryWritten({ path, format, size, sha256: hash.digestHex(), records: entry.recordCounts });
   };
 
@@ -185,7 +185,7 @@ export async function runExport(
       uncompressedSize: prepared.size,
       lastModDate: new Date(entry.modifiedMs),
     });
-    releaseObservedEntries(zip);
+    releaseFinishedEntry(zip, path);
     await entryWritten({ path, format, size: prepared.size, sha256: prepared.sha256Hex, records: entry.recordCounts });
   };
 
