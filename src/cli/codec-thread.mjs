@@ -28,9 +28,10 @@ parentPort.on('message', async ({ id, pieces, level }) => {
     const crc32 = member.readUInt32LE(member.length - GZIP_TRAILER_BYTES);
     // Its own buffer: small Buffers share Node's pool, which cannot move to another thread.
     const chunks = level === 0 ? pieces : [new Uint8Array(member.subarray(GZIP_HEADER_BYTES, member.length - GZIP_TRAILER_BYTES))];
-    // The pieces' buffers go back too: dead here, they would wait for this thread's rare GC (tens of MB).
-    const transfer = [...new Set([...chunks, ...pieces].map((chunk) => chunk.buffer))];
-    parentPort.postMessage({ id, chunks, crc32, sha256Hex: hash.digest('hex') }, transfer);
+    // Deflated pieces go back to be filled again (stored ones are the chunks themselves).
+    const spent = level === 0 ? [] : [...new Set(pieces.map((piece) => piece.buffer))];
+    const transfer = [...new Set(chunks.map((chunk) => chunk.buffer)), ...spent];
+    parentPort.postMessage({ id, chunks, crc32, sha256Hex: hash.digest('hex'), spent }, transfer);
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -3,6 +3,7 @@
 // on the other cores while the next ones are encoded. Only the protocol and the scheduling live here.
 
 import type { EncodedWholeEntry, WholeEntryCodec } from './entry-codec.ts';
+import { returnPieceBuffers } from '../formats/piece-buffers.ts';
 
 /** One entry to encode; the buffers of `pieces` are transferred. */
 export interface CodecTask {
@@ -11,7 +12,8 @@ export interface CodecTask {
   level: number;
 }
 
-export type CodecReply = { id: number; error: string } | ({ id: number; error?: undefined } & EncodedWholeEntry);
+/** `spent`: the buffers of deflated pieces, moved back so the encoding thread fills them again (piece-buffers.ts). */
+export type CodecReply = { id: number; error: string } | ({ id: number; error?: undefined; spent?: ArrayBuffer[] } & EncodedWholeEntry);
 
 /** What the pool needs of a codec thread (a Web Worker has it; Node's is adapted in src/cli/node-entry-codec.ts). */
 export interface CodecWorker {
@@ -45,7 +47,10 @@ export function createCodecPool(size: number, supportsLevel: (level: number) => 
       const task = slot.pending.get(data.id);
       slot.pending.delete(data.id);
       if (data.error !== undefined) task?.reject(new Error(`compressing an entry failed: ${data.error}`));
-      else task?.resolve({ chunks: data.chunks, crc32: data.crc32, sha256Hex: data.sha256Hex });
+      else {
+        if (data.spent) returnPieceBuffers(data.spent);
+        task?.resolve({ chunks: data.chunks, crc32: data.crc32, sha256Hex: data.sha256Hex });
+      }
     });
     slot.worker.addEventListener('error', ({ message }) => {
       slots.splice(slots.indexOf(slot), 1);

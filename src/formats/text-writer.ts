@@ -1,6 +1,8 @@
 // Builds text output in ~16K-character pieces and encodes each piece once: the fast, flat-memory way to
 // stream XML/CSV/JSON. (Measured in a prototype: 4–6× faster than one big string, and memory stays flat.)
 
+import { copyToPiece } from './piece-buffers.ts';
+
 const encoder = new TextEncoder();
 
 /** Default characters gathered before a piece is encoded and handed out. */
@@ -83,7 +85,7 @@ export class BytePieceWriter {
   /** Copies out and clears whatever is gathered (`undefined` when nothing is). */
   take(): Uint8Array | undefined {
     if (this.pos === 0) return undefined;
-    const piece = this.buffer.slice(0, this.pos);
+    const piece = copyToPiece(this.buffer.subarray(0, this.pos));
     this.pos = 0;
     return piece;
   }

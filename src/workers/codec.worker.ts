@@ -13,8 +13,10 @@ const scope = self as unknown as {
 scope.onmessage = async ({ data }: MessageEvent<CodecTask>) => {
   try {
     const encoded = await webEntryCodec.encode(data.pieces, data.level);
-    const reply: CodecReply = { id: data.id, ...encoded };
-    scope.postMessage(reply, [...new Set(encoded.chunks.map((chunk) => chunk.buffer as ArrayBuffer))]);
+    // Deflated pieces go back to the export worker to be filled again (stored ones are the chunks themselves).
+    const spent = data.level === 0 ? [] : [...new Set(data.pieces.map((piece) => piece.buffer as ArrayBuffer))];
+    const reply: CodecReply = { id: data.id, ...encoded, spent };
+    scope.postMessage(reply, [...new Set(encoded.chunks.map((chunk) => chunk.buffer as ArrayBuffer)), ...spent]);
   } catch (error) {
     const reply: CodecReply = { id: data.id, error: error instanceof Error ? error.message : String(error) };
     scope.postMessage(reply);
