@@ -21,6 +21,8 @@ export interface JobRow extends ExportJobRow {
   fileName: string;
   target: SaveKind;
   request: ExportRequest;
+  /** The zip was encrypted with a password (the password itself is never stored). */
+  encrypted?: boolean;
 }
 
 /** A row of `exportHistory`: one per export that ended, in any way. */
@@ -46,6 +48,8 @@ export interface HistoryRow extends ExportHistoryRow {
   errorMessage?: string;
   /** Result of the last verify. */
   verified?: { ok: boolean; atMs: number; problems: number };
+  /** The zip was encrypted with a password: a retry needs the password again, so History offers none. */
+  encrypted?: boolean;
 }
 
 /** What the page asks for a run. */

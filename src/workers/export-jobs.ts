@@ -27,6 +27,7 @@ export async function runExportJob(
 ): Promise<RunOutcome> {
   const jobRow: JobRow = {
     id: job.jobId, status: 'QUEUED', createdAtMs: job.request.createdAtMs, fileName: job.fileName, target: job.target.kind, request: job.request,
+    ...(job.password !== undefined ? { encrypted: true } : {}),
   };
   await db.exportJobs.put(jobRow);
   const toPage = throttleProgress(onProgress);
@@ -79,6 +80,7 @@ async function finishJob(db: TakeawayDb, job: JobRow, status: JobStatus, extra: 
     sizeBytes: 0,
     records: 0,
     files: 0,
+    ...(job.encrypted ? { encrypted: true } : {}),
     ...extra,
   };
   await db.transaction('rw', db.exportJobs, db.exportHistory, db.auditLog, async () => {

@@ -115,6 +115,8 @@ test('privacy options and a password: encrypted zip that 7-Zip opens, transforma
   const stored = await dumpBrowserStorage(page);
   expect(stored).toContain('exportHistory');
   expect(stored).not.toContain(PASSWORD);
+  // Only that it was encrypted is kept: History then offers no retry, which would come out unencrypted.
+  expect(stored).toContain('"encrypted":true');
 });
 
 test('Delete everything, after a confirmation, leaves no database and no OPFS file and says it is done', async ({ page }) => {

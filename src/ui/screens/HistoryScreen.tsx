@@ -34,7 +34,7 @@ function useHistory(): HistoryRow[] {
 }
 
 /** What the exportJobs table keeps of any export (one-shot or background) that a retry needs. */
-type StoredJob = { request: ExportRequest; destination?: string; fileNames?: string[] };
+type StoredJob = { request: ExportRequest; destination?: string; fileNames?: string[]; encrypted?: boolean };
 
 /**
  * The retry of an ended export, or undefined: a failed one from its checkpoints (what was written), a finished
@@ -42,7 +42,8 @@ type StoredJob = { request: ExportRequest; destination?: string; fileNames?: str
  */
 async function loadRetryPlan(jobId: string, hasFailed: boolean, zipPath: string | undefined): Promise<RetryPlan | undefined> {
   const job = (await readDb.exportJobs.get(jobId)) as unknown as StoredJob | undefined;
-  if (!job?.request) return undefined;
+  // A retry of an encrypted export would come out unencrypted: the password is never kept.
+  if (!job?.request || job.encrypted) return undefined;
   const subject = { jobId, request: job.request };
   if (hasFailed) return planRetry({ ...subject, writtenFiles: (await loadCheckpoints(readDb, jobId))[0]?.files ?? [] }, storeTimeLookup(readDb), Date.now());
   // Read from app storage in the page: opening History should not start the export worker for every row.
@@ -150,7 +151,10 @@ function HistoryItem({ row }: { row: HistoryRow }) {
         <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
-      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && (
+      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && row.encrypted && (
+        <p className="muted" data-testid="encrypted-no-retry">Encrypted with a password, which Takeaway never keeps: to retry, start the export again from the wizard with a password.</p>
+      )}
+      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && !row.encrypted && (
         <RetryWhatFailed jobId={row.id} hasFailed={row.status === 'FAILED'} zipPath={row.opfsPath} label={formatDateTime(row.createdAtMs)} />
       )}
       {note && <p role="status">{note}</p>}
