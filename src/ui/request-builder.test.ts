@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, templateFromJson } from '../jobs/templates.ts';
-import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, presetRange } from './request-builder.ts';
+import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, filterOptions, presetRange } from './request-builder.ts';
 
 const NOW_MS = Date.UTC(2026, 10, 24, 12);
 
@@ -132,5 +132,14 @@ describe('choicesFromRequest', () => {
     expect(choices).toMatchObject({ timeStyle: 'local', units: 'metric', tags: ['run'], recordTypes: ['time_entry'] });
     expect(choices.options.gpx.dialect).toBe('garmin-tpx-v2');
     expect(rebuilt(template.request)).toEqual({ ...template.request, options: { ...template.request.options, timeStyle: 'local', units: 'metric' } });
+  });
+});
+
+describe('filterOptions', () => {
+  it('lists the values in the data and keeps a chosen value the data lacks, marked as such', () => {
+    expect(filterOptions(['race', 'commute'], ['race', 'gone'])).toEqual([
+      { value: 'commute', inData: true }, { value: 'gone', inData: false }, { value: 'race', inData: true },
+    ]);
+    expect(filterOptions([], [])).toEqual([]);
   });
 });

@@ -140,3 +140,19 @@ export function choicesFromRequest(request: Pick<ExportRequest, 'filter' | 'form
     ...(filter.recordTypes?.length ? { recordTypes: [...filter.recordTypes] } : {}),
   };
 }
+
+/** One option of a tags or categories multi-select; `inData` is false for a chosen value no record has now. */
+export interface FilterOption {
+  value: string;
+  inData: boolean;
+}
+
+/**
+ * The options of a tags or categories multi-select: the values in the data plus any chosen one the data lacks (a
+ * template's tag whose records were deleted), so every active filter stays visible and can be unselected.
+ */
+export function filterOptions(inData: readonly string[], chosen: readonly string[]): FilterOption[] {
+  const known = new Set(inData);
+  const values = [...new Set([...inData, ...chosen])].sort();
+  return values.map((value) => ({ value, inData: known.has(value) }));
+}

@@ -74,3 +74,23 @@ test('a template opened in the wizard is shown, exported as chosen, and another 
   await page.goto('/?demo=none#/export?template=user:gone');
   await expect(page.getByRole('alert')).toContainText('There is no template "user:gone"');
 });
+
+test('a template whose tag no record has now still shows it chosen in the wizard, so it can be unselected', async ({ page }) => {
+  await openApp(page);
+  await loadSmallDemo(page);
+  await page.getByRole('link', { name: 'Automate' }).click();
+  const file = JSON.stringify({
+    schema: 'takeaway-template', version: 1, name: 'Old race tag',
+    request: { filter: { kinds: ['activity'], tags: ['race-2019'] }, formats: { activity: ['gpx'] }, options: {} },
+  });
+  await page.getByLabel('Import a template file (.json)').setInputFiles({ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  const card = page.locator('li.template', { has: page.getByRole('heading', { name: 'Old race tag' }) });
+  await card.getByRole('button', { name: 'Open in export wizard' }).click();
+
+  const tags = page.getByLabel('Tags (any of)');
+  await expect(tags.getByRole('option', { name: 'race-2019 (no records now)' })).toBeAttached();
+  await expect(tags).toHaveValues(['race-2019']);
+  await expect(tags.getByRole('option', { name: 'commute', exact: true })).toBeAttached(); // the demo's own tags too
+  await tags.selectOption([]);
+  await expect(tags).toHaveValues([]);
+});

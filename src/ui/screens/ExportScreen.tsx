@@ -10,7 +10,7 @@ import type { CsvPreview } from '../../workers/api.ts';
 import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
 import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
-import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
+import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, filterOptions, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
 import { formatBytes, formatCount, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
 import { canRunResumably, startExport, type WriteMode } from '../jobs.ts';
@@ -64,6 +64,9 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
     void Promise.all([listTags(readDb, 'activity'), listTags(readDb, 'record')]).then(([a, b]) => setTags([...new Set([...a, ...b])].sort()));
     void Promise.all([listCategories(readDb, 'activity'), listCategories(readDb, 'record')]).then(([a, b]) => setCategories([...new Set([...a, ...b])].sort()));
   }, []);
+
+  const tagOptions = filterOptions(tags, choices.tags);
+  const categoryOptions = filterOptions(categories, choices.categories);
 
   const change = (patch: Partial<WizardChoices>) => {
     setChoices((c) => ({ ...c, ...patch }));
@@ -156,16 +159,16 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
           <div className="row">
             <div className="field">
               <label htmlFor={`${ids}-tags`}>Tags (any of)</label>
-              <select id={`${ids}-tags`} multiple size={Math.min(5, Math.max(2, tags.length))} value={choices.tags}
+              <select id={`${ids}-tags`} multiple size={Math.min(5, Math.max(2, tagOptions.length))} value={choices.tags}
                 onChange={(e) => change({ tags: [...e.target.selectedOptions].map((o) => o.value) })}>
-                {tags.map((t) => <option key={t} value={t}>{t}</option>)}
+                {tagOptions.map(({ value, inData }) => <option key={value} value={value}>{inData ? value : `${value} (no records now)`}</option>)}
               </select>
             </div>
             <div className="field">
               <label htmlFor={`${ids}-cats`}>Categories (any of)</label>
-              <select id={`${ids}-cats`} multiple size={Math.min(5, Math.max(2, categories.length))} value={choices.categories}
+              <select id={`${ids}-cats`} multiple size={Math.min(5, Math.max(2, categoryOptions.length))} value={choices.categories}
                 onChange={(e) => change({ categories: [...e.target.selectedOptions].map((o) => o.value) })}>
-                {categories.map((c) => <option key={c} value={c}>{c}</option>)}
+                {categoryOptions.map(({ value, inData }) => <option key={value} value={value}>{inData ? value : `${value} (no records now)`}</option>)}
               </select>
             </div>
             <div className="field">
