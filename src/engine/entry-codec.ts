@@ -31,8 +31,8 @@ export interface WholeEntryCodec {
 export const webEntryCodec: WholeEntryCodec = {
   supportsLevel: (level) => level === 0 || level === 6,
   async encode(pieces, level) {
-    const sha256 = await createSHA256();
-    sha256.init();
+    const sha256 = await sharedSha256();
+    sha256.init(); // from here to the digest nothing awaits, so entries never interleave in the shared hasher
     for (const piece of pieces) sha256.update(piece);
     const sha256Hex = sha256.digest('hex');
     const size = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
@@ -51,6 +51,14 @@ export const webEntryCodec: WholeEntryCodec = {
   },
 };
 
+// One hasher of each kind per thread, reused: every hash-wasm hasher is a WebAssembly instance with its own memory,
+// and a codec worker that made one per entry ran out of address space for them ("Cannot allocate Wasm memory")
+// once it stopped holding the pieces whose size made it collect garbage.
+let sha256Hasher: ReturnType<typeof createSHA256> | undefined;
+let crc32Hasher: ReturnType<typeof createCRC32> | undefined;
+const sharedSha256 = () => (sha256Hasher ??= createSHA256());
+const sharedCrc32 = () => (crc32Hasher ??= createCRC32());
+
 let codec: WholeEntryCodec = webEntryCodec;
 
 /** Replaces the codec for this process or worker (codec threads in Node, codec workers in the browser). */
@@ -63,7 +71,7 @@ export function wholeEntryCodec(): WholeEntryCodec {
 }
 
 async function crc32Of(pieces: readonly Uint8Array[]): Promise<number> {
-  const hasher = await createCRC32();
+  const hasher = await sharedCrc32();
   hasher.init();
   for (const piece of pieces) hasher.update(piece);
   return Number.parseInt(hasher.digest('hex'), 16);

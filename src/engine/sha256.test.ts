@@ -20,4 +20,17 @@ describe('sha256', () => {
     installNodeSha256();
     expect(await sha256Hex(bytes)).toBe(expected);
   });
+
+  it('reuses finished hash-wasm hashers without mixing hashes that run side by side', async () => {
+    const digestOf = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const other = bytes.subarray(0, 1000);
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = [await createWasmSha256(), await createWasmSha256()];
+      a.update(bytes.subarray(0, 500));
+      b.update(other);
+      a.update(bytes.subarray(500));
+      expect([a.digestHex(), b.digestHex()]).toEqual([expected, digestOf(other)]);
+      expect(() => a.update(other)).toThrow('after its digest');
+    }
+  });
 });

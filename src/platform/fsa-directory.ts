@@ -3,7 +3,7 @@
 // by requestPermission from a click when it lapsed.
 
 import { Dexie, type Table } from 'dexie';
-import { createSHA256 } from 'hash-wasm';
+import { createWasmSha256 } from '../engine/sha256.ts';
 import type { MirrorDirectory } from '../jobs/mirror.ts';
 import { ExportError } from '../model/errors.ts';
 
@@ -114,11 +114,10 @@ export function fsaDirectory(root: FileSystemDirectoryHandle): MirrorDirectory {
     async readHash(path) {
       const file = await fileOf(path);
       if (!file) return undefined;
-      const hasher = await createSHA256();
-      hasher.init();
+      const hasher = await createWasmSha256();
       const reader = file.stream().getReader();
       for (let r = await reader.read(); !r.done; r = await reader.read()) hasher.update(r.value);
-      return hasher.digest('hex');
+      return hasher.digestHex();
     },
     async readText(path) {
       return (await fileOf(path))?.text();
