@@ -2,7 +2,8 @@
 // thread: codec threads in Node (src/cli/node-entry-codec.ts), codec workers in the browser (codec-pool.ts).
 // The CRC-32 a zip entry needs comes from the gzip trailer: the same pass computes it, for free.
 
-import { createCRC32, createSHA256 } from 'hash-wasm';
+import { createCRC32 } from 'hash-wasm';
+import { createWasmSha256 } from './sha256.ts';
 
 /** One entry's bytes as they go into the zip, with the checksums zip.js and the manifest need. */
 export interface EncodedWholeEntry {
@@ -24,17 +25,17 @@ export interface WholeEntryCodec {
 
 /**
  * The web-standard codec: CompressionStream (native zlib, level 6 only) fed the pieces as they are, and hash-wasm's
- * incremental SHA-256 and CRC-32. Nothing is joined: WebCrypto's one-shot digest would need one array, and in
- * Debian's Chromium here it hashes no faster than hash-wasm (~190 MB/s) while a join into a fresh array costs
- * another pass at ~250 MB/s (bench/browser-bench.ts measures both).
+ * incremental SHA-256 and CRC-32. Nothing is joined: WebCrypto's one-shot digest would need one array. Where
+ * WebCrypto hashes no faster than hash-wasm (~190 MB/s in one Debian Chromium) the join is pure cost; where it is
+ * faster (955 against ~320 MB/s in Chromium 156 on this session's machine) the join ate the gain in A/B runs.
+ * bench/browser-bench.ts measures the primitives.
  */
 export const webEntryCodec: WholeEntryCodec = {
   supportsLevel: (level) => level === 0 || level === 6,
   async encode(pieces, level) {
-    const sha256 = await sharedSha256();
-    sha256.init(); // from here to the digest nothing awaits, so entries never interleave in the shared hasher
+    const sha256 = await createWasmSha256();
     for (const piece of pieces) sha256.update(piece);
-    const sha256Hex = sha256.digest('hex');
+    const sha256Hex = sha256.digestHex();
     const size = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
     if (level === 0) return { chunks: [...pieces], crc32: await crc32Of(pieces), sha256Hex };
     // A stream over the pieces in hand, not `new Blob(...).stream()`: in Chromium a Blob made in a worker goes
@@ -51,13 +52,9 @@ export const webEntryCodec: WholeEntryCodec = {
   },
 };
 
-// One hasher of each kind per thread, reused: every hash-wasm hasher is a WebAssembly instance with its own memory,
-// and a codec worker that made one per entry ran out of address space for them ("Cannot allocate Wasm memory")
-// once it stopped holding the pieces whose size made it collect garbage.
-let sha256Hasher: ReturnType<typeof createSHA256> | undefined;
+// One CRC-32 hasher per thread, reused like the SHA-256 ones (sha256.ts says why); nothing awaits between its
+// init and digest, so entries never interleave in it.
 let crc32Hasher: ReturnType<typeof createCRC32> | undefined;
-const sharedSha256 = () => (sha256Hasher ??= createSHA256());
-const sharedCrc32 = () => (crc32Hasher ??= createCRC32());
 
 let codec: WholeEntryCodec = webEntryCodec;
 
@@ -71,7 +68,7 @@ export function wholeEntryCodec(): WholeEntryCodec {
 }
 
 async function crc32Of(pieces: readonly Uint8Array[]): Promise<number> {
-  const hasher = await sharedCrc32();
+  const hasher = await (crc32Hasher ??= createCRC32());
   hasher.init();
   for (const piece of pieces) hasher.update(piece);
   return Number.parseInt(hasher.digest('hex'), 16);
