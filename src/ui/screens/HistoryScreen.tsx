@@ -117,6 +117,8 @@ function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<strin
 function HistoryItem({ row }: { row: HistoryRow }) {
   const { isBusy, note, run } = useBusyAction();
   const isKept = row.status === 'DONE' && (!!row.opfsPath || !!row.handle);
+  // A failed export, or a finished one whose kept zip may list skipped records.
+  const hasLeftovers = row.status === 'FAILED' || (row.status === 'DONE' && !!row.opfsPath);
   return (
     <li className="card history" data-status={row.status} data-id={row.id}>
       <div className="history-head">
@@ -151,12 +153,9 @@ function HistoryItem({ row }: { row: HistoryRow }) {
         <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
-      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && row.encrypted && (
-        <p className="muted" data-testid="encrypted-no-retry">Encrypted with a password, which Takeaway never keeps: to retry, start the export again from the wizard with a password.</p>
-      )}
-      {(row.status === 'FAILED' || (row.status === 'DONE' && row.opfsPath)) && !row.encrypted && (
-        <RetryWhatFailed jobId={row.id} hasFailed={row.status === 'FAILED'} zipPath={row.opfsPath} label={formatDateTime(row.createdAtMs)} />
-      )}
+      {hasLeftovers && (row.encrypted
+        ? <p className="muted" data-testid="encrypted-no-retry">Encrypted with a password, which Takeaway never keeps: to retry, start the export again from the wizard with a password.</p>
+        : <RetryWhatFailed jobId={row.id} hasFailed={row.status === 'FAILED'} zipPath={row.opfsPath} label={formatDateTime(row.createdAtMs)} />)}
       {note && <p role="status">{note}</p>}
     </li>
   );
