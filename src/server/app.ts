@@ -1,6 +1,7 @@
 // The HTTP API of the serverless fallback, as a Hono app: web-standard Request in, Response out, so the same
 // handler runs under @hono/node-server, in a container or on a serverless platform.
 
+import { loadSecurityHeaders } from './security-headers.ts';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { verifyBearer, type Caller } from './auth.ts';
@@ -37,6 +38,14 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
   const { config, store, storage, runner, push, buckets } = services;
   const now = services.now ?? Date.now;
   const app = new Hono<AppEnv>();
+  const securityHeaders = loadSecurityHeaders();
+
+  app.use('*', async (c, next) => {
+    // _headers is configuration for static hosts, never a file to serve.
+    if (c.req.path === '/_headers') return c.text('not found', 404);
+    await next();
+    for (const [name, value] of Object.entries(securityHeaders)) c.res.headers.set(name, value);
+  });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
