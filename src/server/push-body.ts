@@ -23,14 +23,25 @@ export function parsePushSubscription(body: unknown): PushSubscriptionJson {
   } catch {
     throw new BodyError('endpoint', `not a URL: ${JSON.stringify(value.endpoint.slice(0, 100))}`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
-    throw new BodyError('endpoint', 'must be an https URL');
+  // SSRF guard: the server POSTs to this URL when a job ends, so only the browsers' push services qualify.
+  const loopbackForTests = process.env.TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS === '1' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.username || url.password) throw new BodyError('endpoint', 'must not carry credentials');
+  if (!loopbackForTests) {
+    if (url.protocol !== 'https:') throw new BodyError('endpoint', 'must be an https URL');
+    if (url.port !== '') throw new BodyError('endpoint', 'must use the default https port');
+    if (!isPushServiceHost(url.hostname)) throw new BodyError('endpoint', `${url.hostname} is not a known push service`);
   }
   const p256dh = keyBytes(value.keys?.p256dh, 'keys.p256dh');
   if (p256dh.length !== P256_PUBLIC_KEY_BYTES || p256dh[0] !== 0x04) throw new BodyError('keys.p256dh', 'expected an uncompressed P-256 public key (65 bytes, base64url)');
   const auth = keyBytes(value.keys?.auth, 'keys.auth');
   if (auth.length !== AUTH_SECRET_BYTES) throw new BodyError('keys.auth', 'expected a 16-byte secret (base64url)');
   return { endpoint: value.endpoint, keys: { p256dh: value.keys!.p256dh as string, auth: value.keys!.auth as string } };
+}
+
+/** FCM, Mozilla autopush, Apple and Windows push services: the hosts browsers hand out as endpoints. */
+export function isPushServiceHost(host: string): boolean {
+  return host === 'fcm.googleapis.com' || host === 'updates.push.services.mozilla.com'
+    || host.endsWith('.push.apple.com') || host.endsWith('.notify.windows.com');
 }
 
 function keyBytes(value: unknown, field: string): Buffer {

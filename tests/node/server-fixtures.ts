@@ -91,7 +91,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, TAKEAWAY_DATA_DIR: this.dataDir, PORT: '0', TAKEAWAY_JWT_SECRET: TEST_JWT_SECRET, TAKEAWAY_STATIC_DIR: '', ...this.env },
+      env: { ...process.env, TAKEAWAY_DATA_DIR: this.dataDir, PORT: '0', TAKEAWAY_JWT_SECRET: TEST_JWT_SECRET, TAKEAWAY_STATIC_DIR: '', TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS: '1', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
