@@ -98,9 +98,19 @@ test('too big for the device: consent runs it on the server, History downloads i
     if (registration) resolve(registration.registrationId);
   }));
   await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: await registered, data: JSON.stringify(payload) });
-  await expect.poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, url: (n.data as { url?: string })?.url }))))
-    .toEqual([{ title: 'Your server export is ready', url: payload.url }]);
+  const registrationId = await registered;
+  const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, url: (n.data as { url?: string })?.url })));
+  // CDP hands the message over once and reports nothing when the worker did not get it (once in CI, under load,
+  // no notification came in 20 s); the test delivers again a bounded number of times. The notification's tag is
+  // per export, so a second delivery replaces the first notification, never adds one.
+  for (let delivery = 1; delivery <= 3; delivery++) {
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify(payload) });
+    const deadline = Date.now() + 10_000;
+    while ((await shown()).length === 0 && Date.now() < deadline) await page.waitForTimeout(200);
+    if ((await shown()).length > 0) break;
+    console.log(`push delivery ${delivery} showed no notification; delivering again`);
+  }
+  expect(await shown()).toEqual([{ title: 'Your server export is ready', url: payload.url }]);
   // With PORT=0 the server's default TAKEAWAY_PUBLIC_URL names port 0, so only the History part is checked here.
   expect(new URL(payload.url).hash).toBe(`#/history?export=${id}`);
 
