@@ -60,11 +60,19 @@ describe('DexieRecordSource', () => {
     expect(await collect(new DexieRecordSource(db), { kinds: ['record'], text: 'no such words' }, 10)).toEqual([]);
   });
 
-  it('counts the indexed part of the filter, ignoring conditions and text', async () => {
-    const { db } = await seeded('source-count');
+  it('counts exactly the records it yields, text search and field conditions included (issue 15 item 1)', async () => {
+    const { db, records } = await seeded('source-count');
     const source = new DexieRecordSource(db);
-    expect(await source.count('record', { kinds: ['record'], categories: ['acme'], text: 'nothing matches this' })).toBe(20);
-    expect(await source.count('record', { kinds: ['record'], range: { fromMs: T0, toMs: T0 + 2 * MINUTE_MS }, tags: ['billable'] })).toBe(3);
+    const filters: RecordFilter[] = [
+      { kinds: ['record'], categories: ['acme'] },
+      { kinds: ['record'], categories: ['acme'], text: 'nothing matches this' },
+      { kinds: ['record'], text: 'client' },
+      { kinds: ['record'], conditions: [{ field: 'fields.amount', op: 'gt', value: 30 }] },
+      { kinds: ['record'], range: { fromMs: T0, toMs: T0 + 2 * MINUTE_MS }, tags: ['billable'] },
+    ];
+    const counts = await Promise.all(filters.map((filter) => source.count('record', filter)));
+    expect(counts).toEqual(filters.map((filter) => records.filter((r) => matchesFilter(r, filter)).length));
+    expect(counts).toEqual([20, 0, 8, 9, 3]);
   });
 
   it('reads an activity track in order and its original file', async () => {

@@ -30,10 +30,9 @@ export class DexieRecordSource implements RecordSource {
     return readTrack(this.db, activity.id);
   }
 
-  /** Counts the range, tags, categories and record-types part of the filter from index keys, as the contract asks. */
+  /** Counts the records `records` would yield: from index keys alone unless conditions or text need the records. */
   count(kind: RecordKind, filter: RecordFilter): Promise<number> {
-    const { conditions: _conditions, text: _text, ...indexed } = filter;
-    return countRecords(this.db, kind, indexed);
+    return countRecords(this.db, kind, filter);
   }
 
   async original(activity: Activity): Promise<{ name: string; bytes: Uint8Array } | undefined> {
