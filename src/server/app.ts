@@ -50,7 +50,7 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.use('/api/*', async (c, next) => {
-    const caller = await verifyBearer(c.req.header('authorization'), config.jwtSecret);
+    const caller = await verifyBearer(c.req.header('authorization'), config.jwt);
     if (!caller) {
       c.header('WWW-Authenticate', 'Bearer realm="takeaway"');
       return problem(c, 401, 'unauthorized', 'a valid bearer token (HS256 JWT with a sub claim) is required');
@@ -148,7 +148,7 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
     const body = await readJson(c);
     if (body instanceof Response) return body;
     try {
-      await push.subscribe(c.get('caller').userId, parsePushSubscription(body));
+      await push.subscribe(c.get('caller').userId, parsePushSubscription(body, config.pushAllowLoopbackForTests));
     } catch (error) {
       if (error instanceof BodyError) return problem(c, 400, 'invalid_body', error.message, error.field);
       throw error;

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import webPush from 'web-push';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
+import type { TokenCheck } from './auth.ts';
 import type { S3StorageOptions } from './s3-storage.ts';
 
 /** Secrets kept in `<dataDir>/secrets.json` (mode 0600), made once so tokens, links and push keys survive restarts. */
@@ -27,7 +28,11 @@ export interface ServerConfig {
   recordsApiUrl: string;
   /** Built PWA served next to the API, with SPA fallback; env TAKEAWAY_STATIC_DIR, default `dist`; '' turns it off. */
   staticDir: string;
-  jwtSecret: Uint8Array;
+  /**
+   * How bearer tokens are checked: the HS256 key (env TAKEAWAY_JWT_SECRET, else generated) and, when set, the
+   * `iss` and `aud` every token must carry (env TAKEAWAY_JWT_ISSUER, TAKEAWAY_JWT_AUDIENCE).
+   */
+  jwt: TokenCheck;
   linkSecret: Uint8Array;
   vapid: { publicKey: string; privateKey: string; subject: string };
   /** Life of a signed download link, ms. Env TAKEAWAY_LINK_TTL_S, default 24 h. */
@@ -49,6 +54,11 @@ export interface ServerConfig {
   publicUrl: string;
   /** Object storage for archives when TAKEAWAY_S3_ENDPOINT and TAKEAWAY_S3_BUCKET are set; otherwise `<dataDir>/files`. */
   s3?: S3StorageOptions;
+  /**
+   * Test-only: push endpoints may be http on a loopback host and may resolve to a loopback address.
+   * Env TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS=1; never set in production.
+   */
+  pushAllowLoopbackForTests: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -66,7 +76,11 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     port,
     recordsApiUrl: env.TAKEAWAY_RECORDS_API_URL || 'http://127.0.0.1:8788/',
     staticDir: env.TAKEAWAY_STATIC_DIR ?? 'dist',
-    jwtSecret: env.TAKEAWAY_JWT_SECRET ? new TextEncoder().encode(env.TAKEAWAY_JWT_SECRET) : Buffer.from(secrets.jwtSecret, 'base64url'),
+    jwt: {
+      secret: env.TAKEAWAY_JWT_SECRET ? new TextEncoder().encode(env.TAKEAWAY_JWT_SECRET) : Buffer.from(secrets.jwtSecret, 'base64url'),
+      issuer: env.TAKEAWAY_JWT_ISSUER || undefined,
+      audience: env.TAKEAWAY_JWT_AUDIENCE || undefined,
+    },
     linkSecret: Buffer.from(env.TAKEAWAY_LINK_SECRET || secrets.linkSecret, 'base64url'),
     vapid: {
       publicKey: env.TAKEAWAY_VAPID_PUBLIC_KEY || secrets.vapidPublicKey,
@@ -83,6 +97,7 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     workerCount: numberEnv(env, 'TAKEAWAY_WORKERS', 2),
     publicUrl: env.TAKEAWAY_PUBLIC_URL || `http://${host}:${port}`,
     s3: s3Options(env),
+    pushAllowLoopbackForTests: env.TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS === '1',
   };
 }
 

@@ -11,9 +11,10 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * The subscription of a body `{ endpoint, keys: { p256dh, auth } }`. The endpoint must be https (http only on
- * a loopback host, for local test receivers); the keys base64url with the sizes RFC 8291 gives them.
+ * a loopback host when `allowLoopbackForTests`, for local test receivers); the keys base64url with the sizes
+ * RFC 8291 gives them.
  */
-export function parsePushSubscription(body: unknown): PushSubscriptionJson {
+export function parsePushSubscription(body: unknown, allowLoopbackForTests = false): PushSubscriptionJson {
   const value = body as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } } | null;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BodyError('body', 'expected a JSON object');
   if (typeof value.endpoint !== 'string' || value.endpoint.length > 2048) throw new BodyError('endpoint', 'expected a URL of at most 2048 characters');
@@ -24,7 +25,7 @@ export function parsePushSubscription(body: unknown): PushSubscriptionJson {
     throw new BodyError('endpoint', `not a URL: ${JSON.stringify(value.endpoint.slice(0, 100))}`);
   }
   // SSRF guard: the server POSTs to this URL when a job ends, so only the browsers' push services qualify.
-  const loopbackForTests = process.env.TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS === '1' && LOOPBACK_HOSTS.has(url.hostname);
+  const loopbackForTests = allowLoopbackForTests && LOOPBACK_HOSTS.has(url.hostname);
   if (url.username || url.password) throw new BodyError('endpoint', 'must not carry credentials');
   if (!loopbackForTests) {
     if (url.protocol !== 'https:') throw new BodyError('endpoint', 'must be an https URL');

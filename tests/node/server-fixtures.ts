@@ -7,18 +7,17 @@ import { createECDH, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { once } from 'node:events';
-import { SignJWT } from 'jose';
 import { getResponse } from 'msw';
+import { signBearer } from '../../src/server/auth.ts';
 import { createRecordsApi, type RecordsApi, type RecordsApiOptions } from '../mocks/records-api.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** The HS256 secret the test servers are started with, so tests can mint tokens. */
 export const TEST_JWT_SECRET = 'test-secret-for-takeaway-server-tests-only';
 
-/** A bearer token for `userId`, valid for an hour. */
-export async function tokenFor(userId: string, secret = TEST_JWT_SECRET): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
+/** A bearer token for `userId`, valid for an hour, optionally with an issuer and audience. */
+export async function tokenFor(userId: string, secret = TEST_JWT_SECRET, claims: { issuer?: string; audience?: string } = {}): Promise<string> {
+  return signBearer(userId, { secret: new TextEncoder().encode(secret), ...claims }, 3600);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

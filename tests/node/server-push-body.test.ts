@@ -15,4 +15,9 @@ describe('parsePushSubscription', () => {
       expect(() => parsePushSubscription({ endpoint: e, keys }), e).toThrow();
     }
   });
+  it('takes http on a loopback host only with the test switch', () => {
+    expect(() => parsePushSubscription({ endpoint: 'http://127.0.0.1:9/x', keys })).toThrow(/https/);
+    expect(parsePushSubscription({ endpoint: 'http://127.0.0.1:9/x', keys }, true).endpoint).toBe('http://127.0.0.1:9/x');
+    expect(() => parsePushSubscription({ endpoint: 'http://10.0.0.1:9/x', keys }, true)).toThrow();
+  });
 });
