@@ -38,7 +38,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     storage = files;
   }
   const store = await JobStore.open(config.dataDir);
-  const push = new PushService(path.join(config.dataDir, 'push'), config.vapid);
+  const push = new PushService(path.join(config.dataDir, 'push'), config.vapid, { allowLoopback: config.pushAllowLoopbackForTests });
   await push.init();
   // Without TAKEAWAY_PUBLIC_URL, links point at the port actually bound (PORT=0 picks a free one when listening).
   let publicUrl = config.publicUrl;

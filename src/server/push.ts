@@ -3,10 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import webPush from 'web-push';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
 import type { ServerJobStatus } from './job.ts';
+import { isIP } from 'node:net';
+import { assertPublic, publicOnlyLookup, systemResolver, type Resolver } from './public-address.ts';
 
 /** A browser's PushSubscription as `subscription.toJSON()` gives it. */
 export interface PushSubscriptionJson {
@@ -25,15 +29,31 @@ export interface PushPayload {
 
 /** Most subscriptions kept per user (the oldest is dropped beyond this). */
 const MAX_SUBSCRIPTIONS_PER_USER = 20;
+/** How long one delivery may take, ms. */
+const SEND_TIMEOUT_MS = 10_000;
+
+export interface PushSendOptions {
+  /** Test-only: deliveries may go to loopback addresses (config `pushAllowLoopbackForTests`). Default false. */
+  allowLoopback?: boolean;
+  /** How endpoint hosts are resolved; default the system resolver. */
+  resolve?: Resolver;
+}
 
 export class PushService {
   /** Per-user chain so concurrent changes to one file stay ordered. */
   private readonly chains = new Map<string, Promise<unknown>>();
 
+  private readonly lookup;
+  private readonly allowLoopback: boolean;
+
   constructor(
     private readonly dir: string,
     private readonly vapid: { publicKey: string; privateKey: string; subject: string },
-  ) {}
+    options: PushSendOptions = {},
+  ) {
+    this.allowLoopback = options.allowLoopback ?? false;
+    this.lookup = publicOnlyLookup(options.resolve ?? systemResolver, this.allowLoopback);
+  }
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -82,8 +102,10 @@ export class PushService {
   }
 
   /**
-   * web-push encrypts (RFC 8291 aes128gcm) and signs (RFC 8292 VAPID); the request goes out through fetch,
-   * which runs on every serverless platform (web-push's own sender is https-only and Node-only).
+   * web-push encrypts (RFC 8291 aes128gcm) and signs (RFC 8292 VAPID). The request goes out through node:http(s)
+   * with a lookup that resolves the endpoint's host once, refuses private, loopback, link-local, unique-local and
+   * unspecified addresses, and connects to the addresses it checked (the SSRF guard at send time; push-body.ts
+   * guards the URL when it is stored).
    */
   private async send(subscription: PushSubscriptionJson, body: string): Promise<number> {
     const details = webPush.generateRequestDetails(subscription, body, {
@@ -92,14 +114,24 @@ export class PushService {
       TTL: 24 * 3600,
       urgency: 'normal',
     });
-    const response = await fetch(details.endpoint, {
-      method: details.method,
-      headers: details.headers as Record<string, string>,
-      body: details.body ? new Uint8Array(details.body) : undefined,
-      signal: AbortSignal.timeout(10_000),
+    const url = new URL(details.endpoint);
+    const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(literal) !== 0) assertPublic(literal, literal, this.allowLoopback);
+    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise<number>((resolve, reject) => {
+      const outgoing = request(url, {
+        method: details.method,
+        headers: details.headers as Record<string, string>,
+        lookup: this.lookup,
+        timeout: SEND_TIMEOUT_MS,
+      }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer in ${SEND_TIMEOUT_MS / 1000} s`)));
+      outgoing.on('error', reject);
+      outgoing.end(details.body ? Buffer.from(details.body) : undefined);
     });
-    await response.body?.cancel();
-    return response.status;
   }
 
   private withUser(userId: string, change: (list: PushSubscriptionJson[]) => Promise<PushSubscriptionJson[]>): Promise<void> {
