@@ -12,7 +12,7 @@ import { tcxFormat } from './tcx/encode.ts';
 import { xlsxFormat } from './xlsx/encode.ts';
 import { xmlFormat } from './xml/encode.ts';
 
-export const FORMAT_REGISTRY: Partial<Record<FormatId, FormatEncoder>> = {
+export const FORMAT_REGISTRY: Record<FormatId, FormatEncoder> = {
   fit: fitFormat,
   tcx: tcxFormat,
   gpx: gpxFormat,

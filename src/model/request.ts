@@ -2,8 +2,12 @@
 
 import type { RecordKind } from './records.ts';
 
+// The id lists below are the one home of each set of ids: the types derive from them, and the request schema
+// (request-schema.ts), the format metadata and registry, the CLI and the server all read them from here.
+
 /** Output formats. `original` passes imported device files through unchanged. */
-export type FormatId = 'fit' | 'tcx' | 'gpx' | 'csv' | 'json' | 'xml' | 'pdf' | 'xlsx' | 'original';
+export const FORMAT_IDS = ['fit', 'tcx', 'gpx', 'csv', 'json', 'xml', 'pdf', 'xlsx', 'original'] as const;
+export type FormatId = (typeof FORMAT_IDS)[number];
 
 export interface TimeRange {
   /** Inclusive start, epoch ms UTC. */
@@ -13,9 +17,12 @@ export interface TimeRange {
 }
 
 /** A condition on a record field (top-level field like `name`, a totals field like `totals.distanceM`, or a custom field `fields.amount`). */
+export const CONDITION_OPS = ['eq', 'contains', 'gt', 'lt'] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
 export interface FieldCondition {
   field: string;
-  op: 'eq' | 'contains' | 'gt' | 'lt';
+  op: ConditionOp;
   value: string | number | boolean;
 }
 
@@ -36,10 +43,13 @@ export interface RecordFilter {
   updatedSinceMs?: number;
 }
 
-export type GpxDialect = 'garmin-tpx-v1' | 'garmin-tpx-v2' | 'plain';
+/** How GPX carries heart rate, cadence, temperature and power (see src/formats/gpx/README.md). */
+export const GPX_DIALECTS = ['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'] as const;
+export type GpxDialect = (typeof GPX_DIALECTS)[number];
 
 /** PDF report templates: which sections a report has (see src/formats/pdf/templates.ts). */
-export type PdfTemplate = 'year-in-review' | 'monthly' | 'health';
+export const PDF_TEMPLATES = ['year-in-review', 'monthly', 'health'] as const;
+export type PdfTemplate = (typeof PDF_TEMPLATES)[number];
 
 export interface PdfOptions {
   /** Default `year-in-review`. */
@@ -59,6 +69,10 @@ export interface PrivacyZone {
   radiusM: number;
 }
 
+/** What a privacy zone hides (see `PrivacyOptions.zoneMode`). */
+export const PRIVACY_ZONE_MODES = ['gps', 'sample'] as const;
+export type PrivacyZoneMode = (typeof PRIVACY_ZONE_MODES)[number];
+
 /**
  * Anonymisation applied before any format sees the records (see src/privacy and docs/privacy.md).
  * Every field is optional; an empty object changes nothing.
@@ -67,7 +81,7 @@ export interface PrivacyOptions {
   /** Privacy zones; samples inside any of them are hidden from every track. */
   zones?: PrivacyZone[];
   /** `gps` (default) drops only the position of samples inside a zone; `sample` drops those samples and recomputes totals. */
-  zoneMode?: 'gps' | 'sample';
+  zoneMode?: PrivacyZoneMode;
   /** Remove every GPS position from every track. Default false. */
   dropGps?: boolean;
   /** Remove device serial numbers. Default false. */

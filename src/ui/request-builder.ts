@@ -3,7 +3,7 @@
 import type { RecordKind } from '../model/records.ts';
 import {
   DEFAULT_EXPORT_OPTIONS, type ExportOptions, type ExportRequest, type FieldCondition, type FormatId, type TimeRange, type TimeStyle,
-  type RecordFilter, type UnitSystem,
+  type PrivacyOptions, type RecordFilter, type UnitSystem,
 } from '../model/request.ts';
 
 export type RangePreset = 'week' | 'month' | 'quarter' | 'year' | 'all' | 'custom';
@@ -86,6 +86,20 @@ export function buildRequest(choices: WizardChoices, nowMs: number): ExportReque
     // Written out even at their defaults, so a template saved from the wizard says which times and units it makes.
     options: { ...choices.options, timeStyle: choices.timeStyle, units: choices.units },
   };
+}
+
+/** The privacy choices without fields that change nothing, so a request without privacy choices has no `privacy` at all. */
+export function tidyPrivacy(privacy: PrivacyOptions): PrivacyOptions | undefined {
+  const tidy: PrivacyOptions = {};
+  if (privacy.zones?.length) {
+    tidy.zones = privacy.zones;
+    tidy.zoneMode = privacy.zoneMode ?? 'gps';
+  }
+  if (privacy.dropGps) tidy.dropGps = true;
+  if (privacy.dropSerials) tidy.dropSerials = true;
+  if (privacy.pseudonymise) tidy.pseudonymise = true;
+  if (privacy.timeShiftDays) tidy.timeShiftDays = privacy.timeShiftDays;
+  return Object.keys(tidy).length ? tidy : undefined;
 }
 
 /** `YYYY-MM-DD` of the UTC day holding `timeMs`. */

@@ -5,9 +5,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createECDH, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { Uint8ArrayReader } from '@zip.js/zip.js';
 import { getResponse } from 'msw';
+import { runExport, verifyExport } from '../../src/engine/index.ts';
+import type { Manifest } from '../../src/engine/manifest.ts';
+import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
+import { MemoryRecordSource } from '../../src/model/memory-source.ts';
+import { RECORD_KINDS, type TakeawayRecord } from '../../src/model/records.ts';
+import type { ExportRequest } from '../../src/model/request.ts';
 import { signBearer } from '../../src/server/auth.ts';
 import { createRecordsApi, type RecordsApi, type RecordsApiOptions } from '../mocks/records-api.ts';
 
@@ -234,4 +243,40 @@ export async function pollExport(server: ServerProcess, token: string, id: strin
     if (Date.now() > deadline) throw new Error(`export ${id} still ${String(view.status)} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
+}
+
+/** The manifest of a COMPLETED server export, downloaded through its signed link and checked by verifyExport. */
+export async function downloadedManifest(server: ServerProcess, token: string, view: Record<string, unknown>): Promise<Manifest> {
+  const bytes = new Uint8Array(await (await server.fetch(String(view.downloadUrl), token)).arrayBuffer());
+  const report = await verifyExport(new Uint8ArrayReader(bytes));
+  if (!report.ok) throw new Error(`the server's zip does not verify: ${report.problems.join('; ')}`);
+  return report.manifest!;
+}
+
+/** The manifest of the device export of `request` over the records an account of the records API holds now. */
+export async function deviceManifest(account: RecordsApi, request: ExportRequest): Promise<Manifest> {
+  const records = RECORD_KINDS.flatMap((kind) => account.records(kind)) as unknown as TakeawayRecord[];
+  const tracks = new Map(account.records('activity').map((a) => [String(a.id), account.track(String(a.id))]));
+  const chunks: Uint8Array[] = [];
+  await runExport(request, new MemoryRecordSource(records, tracks), new WritableStream({ write: (c) => { chunks.push(c.slice()); } }), { registry: FORMAT_REGISTRY });
+  const report = await verifyExport(new Uint8ArrayReader(new Uint8Array(Buffer.concat(chunks))));
+  if (!report.ok) throw new Error(`the device zip does not verify: ${report.problems.join('; ')}`);
+  return report.manifest!;
+}
+
+/** A records API and the server reading it, in a fresh data directory; `stop()` ends both and removes the directory. */
+export async function startServerWithRecordsApi(name: string, env: Record<string, string> = {}): Promise<{ api: RecordsApiHost; server: ServerProcess; dataDir: string; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `takeaway-${name}-`));
+  const api = new RecordsApiHost();
+  await api.start();
+  const server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: api.baseUrl, ...env });
+  await server.start();
+  return {
+    api, server, dataDir,
+    async stop() {
+      await server.kill('SIGTERM');
+      await api.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

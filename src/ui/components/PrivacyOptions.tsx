@@ -5,6 +5,7 @@ import { useEffect, useId, useState } from 'react';
 import type { PrivacyOptions as Privacy, PrivacyZone } from '../../model/request.ts';
 import { readDb } from '../services.ts';
 import { formatDate } from '../format.ts';
+import { tidyPrivacy } from '../request-builder.ts';
 
 /** Radius a new zone starts with, metres (what the big platforms suggest for a home). */
 const DEFAULT_RADIUS_M = 500;
@@ -33,20 +34,6 @@ async function firstPosition(activityId: string): Promise<{ latDeg: number; lonD
     }
   }
   return undefined;
-}
-
-/** Drops fields that change nothing, so a request without privacy choices has no `privacy` at all. */
-export function tidyPrivacy(privacy: Privacy): Privacy | undefined {
-  const tidy: Privacy = {};
-  if (privacy.zones?.length) {
-    tidy.zones = privacy.zones;
-    tidy.zoneMode = privacy.zoneMode ?? 'gps';
-  }
-  if (privacy.dropGps) tidy.dropGps = true;
-  if (privacy.dropSerials) tidy.dropSerials = true;
-  if (privacy.pseudonymise) tidy.pseudonymise = true;
-  if (privacy.timeShiftDays) tidy.timeShiftDays = privacy.timeShiftDays;
-  return Object.keys(tidy).length ? tidy : undefined;
 }
 
 export function PrivacyOptions({ value, onChange }: { value?: Privacy; onChange: (next: Privacy | undefined) => void }) {
