@@ -62,8 +62,8 @@ describe('template files and time style / units', () => {
       Object.assign(file.request.options, extra);
       return JSON.stringify(file);
     };
-    expect(() => templateFromJson(withOptions({ timeStyle: 'gmt' }), 'x')).toThrow(/time style "gmt" is unknown \(expected "local" or "utc"\)/);
-    expect(() => templateFromJson(withOptions({ units: 'nautical' }), 'x')).toThrow(/units "nautical" are unknown \(expected "metric" or "imperial"\)/);
-    expect(() => templateFromJson(withOptions({ units: null }), 'x')).toThrow(/units null are unknown/);
+    expect(() => templateFromJson(withOptions({ timeStyle: 'gmt' }), 'x')).toThrow('the template file is not valid: options.timeStyle: must be "local" or "utc", got "gmt"');
+    expect(() => templateFromJson(withOptions({ units: 'nautical' }), 'x')).toThrow('options.units: must be "metric" or "imperial", got "nautical"');
+    expect(() => templateFromJson(withOptions({ units: null }), 'x')).toThrow('options.units: must be "metric" or "imperial", got null');
   });
 });

@@ -2,10 +2,12 @@
 // presets, and a small versioned JSON file form so a team can share them.
 
 import type { Table } from 'dexie';
+import * as v from 'valibot';
 import { FORMAT_META } from '../formats/meta.ts';
 import { ExportError } from '../model/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
-import { DEFAULT_EXPORT_OPTIONS, timeUnitsProblem, type ExportRequest, type FormatId } from '../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../model/request.ts';
+import { parseRequestWith, REQUEST_ENTRIES } from '../model/request-schema.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import type { TemplateRow } from '../store/rows.ts';
 
@@ -140,27 +142,14 @@ export function templateFromJson(text: string, id: string): ExportTemplate {
   return template;
 }
 
-/** Throws `INVALID_REQUEST` for an empty name, unknown kinds or formats, a format that cannot write its kind, or an unknown time style or unit system. */
+const templateRequestSchema = v.strictObject({
+  ...REQUEST_ENTRIES,
+  rollingRangeMs: v.optional(v.pipe(v.number('must be a duration in ms'), v.finite('must be a duration in ms'), v.gtValue(0, 'is not a positive duration'))),
+});
+
+/** Throws `INVALID_REQUEST` for an empty or overlong name, or a request the export request schema refuses (naming the field). */
 export function validateTemplate(template: ExportTemplate): void {
-  const fail = (message: string): never => { throw new ExportError('INVALID_REQUEST', message); };
-  if (!template.name) fail('a template needs a name');
-  if (template.name.length > 200) fail('a template name is at most 200 characters');
-  const { filter, formats, options } = template.request ?? ({} as TemplateRequest);
-  if (!filter || !Array.isArray(filter.kinds) || filter.kinds.length === 0) fail('the template selects no record kinds');
-  for (const kind of filter.kinds) if (!RECORD_KINDS.includes(kind)) fail(`unknown record kind "${kind}"`);
-  if (!formats || typeof formats !== 'object') fail('the template has no formats');
-  for (const kind of filter.kinds) {
-    const ids = formats[kind];
-    if (!Array.isArray(ids) || ids.length === 0) fail(`no format chosen for ${kind}`);
-    for (const id of ids as FormatId[]) {
-      if (!(id in FORMAT_META)) fail(`unknown format "${id}"`);
-      if (!FORMAT_META[id].kinds.includes(kind)) fail(`format "${id}" cannot write ${kind} records`);
-    }
-  }
-  if (!Number.isInteger(options?.compressionLevel) || options.compressionLevel < 0 || options.compressionLevel > 9) fail(`compression level ${options?.compressionLevel} is not 0–9`);
-  if (!['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'].includes(options.gpx?.dialect)) fail(`GPX dialect "${options.gpx?.dialect}" is unknown`);
-  const timeUnits = timeUnitsProblem(options);
-  if (timeUnits) fail(timeUnits);
-  const rolling = template.request.rollingRangeMs;
-  if (rolling !== undefined && !(Number.isFinite(rolling) && rolling > 0)) fail(`a rolling range of ${rolling} ms is not a positive duration`);
+  if (!template.name) throw new ExportError('INVALID_REQUEST', 'a template needs a name');
+  if (template.name.length > 200) throw new ExportError('INVALID_REQUEST', 'a template name is at most 200 characters');
+  parseRequestWith(templateRequestSchema, template.request, FORMAT_META);
 }

@@ -28,12 +28,12 @@ describe('parseExportRequest', () => {
     [{ ...REQUEST, createdAtMs: undefined }, 'createdAtMs', 'required field is missing'],
     [{ ...REQUEST, filter: { ...REQUEST.filter, kinds: [] } }, 'filter.kinds', 'must name at least one record kind'],
     [{ ...REQUEST, filter: { ...REQUEST.filter, range: { fromMs: 10, toMs: 10 } } }, 'filter.range', 'fromMs 10 is not before toMs 10'],
-    [{ ...REQUEST, options: { ...REQUEST.options, gpx: { dialect: 'tpx' } } }, 'options.gpx.dialect', 'must be one of "garmin-tpx-v1", "garmin-tpx-v2", "plain"'],
-    [{ ...REQUEST, options: { ...REQUEST.options, pdf: { template: 'weekly', activityPages: false } } }, 'options.pdf.template', 'must be one of "year-in-review", "monthly", "health"'],
+    [{ ...REQUEST, options: { ...REQUEST.options, gpx: { dialect: 'tpx' } } }, 'options.gpx.dialect', 'must be one of "garmin-tpx-v1", "garmin-tpx-v2", "plain", got "tpx"'],
+    [{ ...REQUEST, options: { ...REQUEST.options, pdf: { template: 'weekly', activityPages: false } } }, 'options.pdf.template', 'must be one of "year-in-review", "monthly", "health", got "weekly"'],
     [{ ...REQUEST, formats: { ...REQUEST.formats, steps: ['fit'] } }, 'formats.steps[0]', 'format "fit" cannot write steps records'],
     [{ ...REQUEST, formats: { ...REQUEST.formats, steps: ['xlsx'] } }, 'formats.steps[0]', 'format "xlsx" is not available'],
     [{ ...REQUEST, formats: { sleep: ['csv'] } }, 'formats', 'the request selects no format for any of its kinds'],
-  ])('refuses %j naming %s', (bad, field, problem) => {
+  ].map(([bad, field, problem]) => [field, problem, bad] as const))('refuses with %s: %s', (field, problem, bad) => {
     let caught: unknown;
     try {
       parseExportRequest(bad, FORMATS);

@@ -24,7 +24,8 @@ function oneOfMessage(values: readonly string[]): string {
 }
 
 function oneOf<const T extends readonly string[]>(values: T) {
-  return v.picklist(values, oneOfMessage(values));
+  const expected = oneOfMessage(values);
+  return v.picklist(values, (issue) => `${expected}, got ${issue.received}`);
 }
 
 function wholeNumber(min: number, max: number) {

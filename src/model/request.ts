@@ -134,18 +134,6 @@ export interface ExportOptions {
   units?: UnitSystem;
 }
 
-/** A sentence naming what is wrong with `timeStyle` or `units` of options from outside; `undefined` when both are fine or absent. */
-export function timeUnitsProblem(options: { timeStyle?: unknown; units?: unknown }): string | undefined {
-  const { timeStyle, units } = options;
-  if (timeStyle !== undefined && !(TIME_STYLES as readonly unknown[]).includes(timeStyle)) {
-    return `time style ${JSON.stringify(timeStyle)} is unknown (expected ${TIME_STYLES.map((t) => `"${t}"`).join(' or ')})`;
-  }
-  if (units !== undefined && !(UNIT_SYSTEMS as readonly unknown[]).includes(units)) {
-    return `units ${JSON.stringify(units)} are unknown (expected ${UNIT_SYSTEMS.map((u) => `"${u}"`).join(' or ')})`;
-  }
-  return undefined;
-}
-
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
   compressionLevel: 6,
   csv: { bom: false, formulaSafe: true, samples: false, maxRowsPerFile: 100_000 },

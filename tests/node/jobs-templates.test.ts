@@ -64,7 +64,7 @@ describe('templates', () => {
     expect(templateFromJson(file, 'imported')).toEqual({ ...saved, id: 'imported' });
     expect(() => templateFromJson('{"schema":"other"}', 'x')).toThrow(/not a Takeaway template file/);
     expect(() => templateFromJson(file.replace('"version": 1', '"version": 2'), 'x')).toThrow(/version 2 is not supported/);
-    expect(() => templateFromJson(file.replace('"tcx"', '"docx"'), 'x')).toThrow(/unknown format "docx"/);
+    expect(() => templateFromJson(file.replace('"tcx"', '"docx"'), 'x')).toThrow(/formats\.activity\[\d\]: must be one of "fit", .*, got "docx"/);
     expect(() => templateFromJson(file.replace('"gpx"', '"fit"').replace('"activity"', '"steps"').replace('"activity"', '"steps"'), 'x')).toThrow(/format "tcx" cannot write steps/);
     expect(() => templateFromJson('not json', 'x')).toThrow(/not JSON/);
   });
