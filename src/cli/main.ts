@@ -4,7 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExportError } from '../model/errors.ts';
-import { runExport, planExport, verifyExport } from '../engine/index.ts';
+import { leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
 import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
@@ -131,7 +131,8 @@ async function exportCommand(argv: string[]): Promise<number> {
       console.error(`wrote ${split.parts.length} part(s): ${split.parts.map((p) => p.fileName).join(', ')}`);
     }
     console.error(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
-      + `${manifest.skipped.length ? `, ${manifest.skipped.length} records skipped (see manifest.json)` : ''}`);
+      + `${manifest.skipped.length ? `, partial: ${manifest.skipped.length} records skipped as invalid (see manifest.json "skipped")` : ''}`
+      + `${leftOutCount(manifest.leftOut) ? `, ${leftOutCount(manifest.leftOut)} left out of formats that cannot carry them (see manifest.json "leftOut")` : ''}`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -12,7 +12,7 @@ import type { EncodeContext, EncodedEntry, FormatEncoder } from '../formats/type
 import { memorySink, tempFile } from '../../tests/helpers/zip-files.ts';
 import { planExport, runExport, verifyExport, type ExportProgress } from './index.ts';
 
-// A tiny text format that lists record ids: enough to exercise zip, manifest, hashing and skipping.
+// A tiny text format that lists record ids: enough to exercise zip, manifest, hashing, skipping and leaving out.
 // The real formats are exercised through the engine in tests/node/export.test.ts.
 const listFormat: FormatEncoder = {
   id: 'csv',
@@ -28,6 +28,7 @@ const listFormat: FormatEncoder = {
       for await (const batch of context.source.records(kind, context.filter, 2)) {
         for (const record of batch) {
           if (record.id.includes('bad')) { context.skip({ kind, id: record.id, reason: 'bad id' }); continue; }
+          if (record.id.includes('wide')) { context.leaveOut({ kind, id: record.id, reason: 'too wide for this format' }); continue; }
           let samples = 0;
           if (record.kind === 'activity') for await (const chunk of context.source.track(record)) samples += chunk.count;
           lines.push(`${record.id},${samples}\n`);
@@ -108,6 +109,15 @@ describe('runExport', () => {
   it('lists records a format skipped in the manifest and still completes', async () => {
     const { manifest } = await exportToBytes();
     expect(manifest.skipped).toEqual([{ kind: 'activity', id: 'bad-3', reason: 'bad id' }]);
+    expect(manifest.leftOut).toEqual({});
+  });
+
+  it('lists a record the format cannot carry under leftOut for that format, not as skipped', async () => {
+    const { manifest } = await exportToBytes(request, [...records, generic('wide-4', T0 + 2000)]);
+    expect(manifest.leftOut).toEqual({ csv: [{ kind: 'record', id: 'wide-4', reason: 'too wide for this format' }] });
+    expect(manifest.skipped).toEqual([{ kind: 'activity', id: 'bad-3', reason: 'bad id' }]);
+    expect(manifest.counts.records).toEqual({ activity: 2, record: 2 });
+    expect(manifest.schemaVersion).toBe(2);
   });
 
   it('gives byte-identical archives for the same data and request', async () => {

@@ -5,4 +5,4 @@ export { runExport, APP_VERSION, type EntryWritten, type ExportResult, type RunO
 export { verifyExport, type VerifyProblem, type VerifyReport, type ZipSource } from './verify.ts';
 export { FORMAT_ORDER, type FormatRegistry } from './format-order.ts';
 export type { ExportProgress, ProgressListener } from './progress.ts';
-export type { Manifest, ManifestFile } from './manifest.ts';
+export { leftOutCount, summariseManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.ts';

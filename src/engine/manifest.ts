@@ -2,11 +2,12 @@
 
 import type { RecordKind } from '../model/records.ts';
 import type { ExportRequest, FormatId } from '../model/request.ts';
-import type { SkippedRecord } from '../formats/types.ts';
+import type { LeftOutRecord, SkippedRecord } from '../formats/types.ts';
 
 export const MANIFEST_PATH = 'manifest.json';
 export const CHECKSUMS_PATH = 'SHA256SUMS';
-export const MANIFEST_SCHEMA_VERSION = 1;
+/** 2: records a format cannot carry by design moved from `skipped` to `leftOut`. */
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 export interface ManifestFile {
   path: string;
@@ -32,8 +33,13 @@ export interface Manifest {
     formats: Partial<Record<FormatId, { files: number; records: number }>>;
   };
   files: ManifestFile[];
-  /** Records left out, each with the reason. A non-empty list means a partial export. */
+  /** Records that failed (invalid data), each with the reason. A non-empty list means a partial export. */
   skipped: SkippedRecord[];
+  /**
+   * Per format, the valid records it cannot carry by design (GPX: no GPS positions), each with the reason. Not a
+   * failure: the other chosen formats hold them.
+   */
+  leftOut: Partial<Record<FormatId, LeftOutRecord[]>>;
   /** Transformations applied before encoding (anonymisation…); empty when none. */
   transformations: string[];
 }
@@ -44,6 +50,7 @@ export function buildManifest(input: {
   recordCounts: Partial<Record<RecordKind, number>>;
   files: ManifestFile[];
   skipped: SkippedRecord[];
+  leftOut: Manifest['leftOut'];
   transformations?: string[];
 }): Manifest {
   const formats: Manifest['counts']['formats'] = {};
@@ -62,7 +69,32 @@ export function buildManifest(input: {
     counts: { records: input.recordCounts, formats },
     files: input.files,
     skipped: input.skipped,
+    leftOut: input.leftOut,
     transformations: input.transformations ?? [],
+  };
+}
+
+/** Left-out notes over all formats (a record left out of two formats counts twice: once per format it is missing from). */
+export function leftOutCount(leftOut: Manifest['leftOut'] | undefined): number {
+  return Object.values(leftOut ?? {}).reduce((sum, records) => sum + (records?.length ?? 0), 0);
+}
+
+/** What History and the job rows show of a finished export. `skipped` > 0 makes it partial; `leftOut` does not. */
+export interface ManifestSummary {
+  /** Files written, README.txt not counted. */
+  files: number;
+  /** Records in the export, each once. */
+  records: number;
+  skipped: number;
+  leftOut: number;
+}
+
+export function summariseManifest(manifest: Pick<Manifest, 'files' | 'counts' | 'skipped' | 'leftOut'>): ManifestSummary {
+  return {
+    files: manifest.files.filter((f) => f.format !== 'readme').length,
+    records: Object.values(manifest.counts.records).reduce<number>((sum, n) => sum + (n ?? 0), 0),
+    skipped: manifest.skipped.length,
+    leftOut: leftOutCount(manifest.leftOut),
   };
 }
 

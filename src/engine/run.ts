@@ -8,7 +8,7 @@ import type { RecordKind } from '../model/records.ts';
 import type { ExportRequest } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import { readableFromIterable } from '../model/streams.ts';
-import type { EncodedEntry, FormatEncoder, SkippedRecord } from '../formats/types.ts';
+import type { EncodedEntry, FormatEncoder, LeftOutRecord, SkippedRecord } from '../formats/types.ts';
 import { BatchedWrites } from './batched-writes.ts';
 import { countingSource } from './counting-source.ts';
 import { wholeEntryCodec } from './entry-codec.ts';
@@ -138,6 +138,7 @@ export async function runExport(
 
   const files: ManifestFile[] = [];
   const skipped: SkippedRecord[] = [...(options.skipped ?? [])];
+  const leftOut: Manifest['leftOut'] = {};
   const paths = new UniquePaths();
 
   /** Deflate level of a format's entries: formats that barely compress are stored. */
@@ -205,6 +206,7 @@ export async function runExport(
           createdAtMs: request.createdAtMs,
           signal: encoding.signal,
           skip: (record: SkippedRecord) => { skipped.push(record); },
+          leaveOut: (record: LeftOutRecord) => { (leftOut[format.id] ??= []).push(record); },
         };
         for await (const entry of format.entries(context)) yield { entry, format };
       }
@@ -229,7 +231,8 @@ export async function runExport(
       request: recordedRequest,
       recordCounts: recordCountsOf(files, request.filter.kinds),
       files,
-      skipped: dedupeSkipped(skipped),
+      skipped: dedupeNotes(skipped),
+      leftOut: Object.fromEntries(Object.entries(leftOut).map(([format, records]) => [format, dedupeNotes(records)])),
       transformations: [...(options.transformations ?? []), ...(anonymised?.transformations ?? [])],
     });
     await zip.add(MANIFEST_PATH, readableFromIterable([encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`)]), {
@@ -275,10 +278,10 @@ export function recordCountsOf(files: readonly ManifestFile[], kinds: readonly R
   return result;
 }
 
-/** The same record skipped by several formats for the same reason is listed once. */
-function dedupeSkipped(skipped: SkippedRecord[]): SkippedRecord[] {
+/** The same record noted several times (by several formats, or passes) for the same reason is listed once. */
+function dedupeNotes<T extends SkippedRecord | LeftOutRecord>(notes: T[]): T[] {
   const seen = new Set<string>();
-  return skipped.filter((s) => {
+  return notes.filter((s) => {
     const key = `${s.kind}\u0000${s.id}\u0000${s.reason}`;
     if (seen.has(key)) return false;
     seen.add(key);

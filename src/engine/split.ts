@@ -164,6 +164,7 @@ function buildPartManifest(manifest: Manifest, part: PlannedPart, index: number,
     recordCounts: recordCountsOf(files, manifest.request.filter.kinds),
     files,
     skipped: manifest.skipped,
+    leftOut: manifest.leftOut,
     transformations: manifest.transformations,
   });
   return {

@@ -29,11 +29,24 @@ export interface EncodedEntry {
   standaloneSizeBytes?: number;
 }
 
-/** A record the format could not encode; the engine lists it in the manifest's `skipped` list and goes on. */
+/**
+ * A record that failed: invalid input, or data a format's encoder rejected. The engine lists it in the manifest's
+ * `skipped` list and goes on; a non-empty list makes the export partial (History and Retry act on it).
+ */
 export interface SkippedRecord {
   /** The record's kind, or `unknown` for input too broken to tell. */
   kind: RecordKind | 'unknown';
   /** The record's id, or where it was in the input (`line 12`, `ride.fit`) when it has none. */
+  id: string;
+  reason: string;
+}
+
+/**
+ * A valid record this format cannot carry by design (a pool swim has no GPS positions for GPX). Not a failure:
+ * the manifest lists it under `leftOut`, per format, and the other formats still write it.
+ */
+export interface LeftOutRecord {
+  kind: RecordKind;
   id: string;
   reason: string;
 }
@@ -46,8 +59,10 @@ export interface EncodeContext {
   /** The export's creation time, epoch ms UTC. */
   createdAtMs: number;
   signal?: AbortSignal;
-  /** Report a record that cannot be encoded; the format then leaves it out and continues. */
+  /** Report a record whose data is invalid for this format; the format then leaves it out and continues. */
   skip(record: SkippedRecord): void;
+  /** Report a valid record this format cannot carry by design; the format then leaves it out and continues. */
+  leaveOut(record: LeftOutRecord): void;
 }
 
 /** How much output a format makes, for `plan`'s size estimate (bytes, rough but honest). */

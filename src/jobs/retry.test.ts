@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runExport } from '../engine/run.ts';
 import { runResumableExport, type ResumableSink } from '../engine/resume.ts';
+import { GPX_NO_GPS_REASON } from '../formats/gpx/encode.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../model/request.ts';
 import type { TakeawayDb } from '../store/db.ts';
@@ -40,6 +41,11 @@ async function storeActivities(d: TakeawayDb, gpsDays: string[], indoorDays: str
     const activity = makeActivity(`indoor-${date}`, Date.parse(`${date}T18:00:00Z`), { sport: 'training', subSport: 'generic' });
     await putActivity(d, activity, []);
   }
+}
+
+/** Activities the records API sent invalid: left out of the export as `skipped` (as the server and CLI do). */
+function invalid(ids: string[]): { kind: 'activity'; id: string; reason: string }[] {
+  return ids.map((id) => ({ kind: 'activity', id, reason: 'records API: totals.elapsedS must be ≥ 0, got -5' }));
 }
 
 /** A resumable sink in memory that throws on the first write after `shouldDie()` turns true. */
@@ -97,28 +103,65 @@ describe('planRetry of a failed job', () => {
 });
 
 describe('planRetry of a partial export', () => {
+  it('is not partial and offers no retry when GPX only left out activities without GPS (a pool swim)', async () => {
+    const d = db('left-out');
+    await storeActivities(d, ['2025-03-02'], ['2025-03-01', '2025-03-05']);
+    const original = request({ activity: ['gpx', 'csv'] });
+    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
+    expect(manifest.skipped).toEqual([]);
+    expect(manifest.leftOut).toEqual({ gpx: ['indoor-2025-03-01', 'indoor-2025-03-05'].map((id) => ({ kind: 'activity', id, reason: GPX_NO_GPS_REASON })) });
+    expect(manifest.counts.records.activity).toBe(3);
+    expect(await planRetry({ jobId: 'job-3a', request: original, manifest }, storeTimeLookup(d), NOW_MS)).toBeUndefined();
+  });
+
+  it('retries only the one invalid record, not the pool swim GPX left out, and the retry writes exactly it', async () => {
+    const d = db('one-invalid');
+    await storeActivities(d, ['2025-03-02', '2025-04-15'], ['2025-03-10']);
+    const original = request({ activity: ['gpx'] });
+    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY, skipped: invalid(['gps-2025-03-20']) });
+    expect(manifest.skipped.map((s) => s.id)).toEqual(['gps-2025-03-20']);
+    expect(manifest.leftOut.gpx?.map((s) => s.id)).toEqual(['indoor-2025-03-10']);
+    // A re-sync since has stored the record fixed.
+    await storeActivities(d, ['2025-03-20'], []);
+
+    const plan = (await planRetry({ jobId: 'job-3b', request: original, manifest: { skipped: manifest.skipped } }, storeTimeLookup(d), NOW_MS))!;
+    const at = Date.parse('2025-03-20T07:00:00Z');
+    expect(plan.requests.map((r) => r.filter)).toEqual([{ kinds: ['activity'], range: { fromMs: at, toMs: at + 1 } }]);
+    expect(plan.description).toBe('activities on 2025-03-20 (1 skipped record). Note: records skipped as invalid will fail again: fix them or re-sync them first.');
+    const retried = await runExport(plan.requests[0], new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
+    expect(retried.manifest.files.filter((f) => f.format === 'gpx').map((f) => f.path)).toEqual(['activities/gpx/2025-03-20_0900_run-gps-2025-03-20.gpx']);
+    expect(retried.manifest.skipped).toEqual([]);
+    expect(retried.manifest.leftOut).toEqual({});
+  });
+
   it('retries the kind and the two time ranges of records skipped over two months, and the retry covers exactly them', async () => {
     const d = db('partial');
-    await storeActivities(d, ['2025-03-02', '2025-04-15', '2025-05-11'], ['2025-03-01', '2025-03-05', '2025-03-09', '2025-05-10', '2025-05-12']);
+    const badDays = ['2025-03-01', '2025-03-05', '2025-03-09', '2025-05-10', '2025-05-12'];
+    await storeActivities(d, ['2025-04-15'], ['2025-03-03']);
     await putRecords(d, [makeWeight('w1', Date.UTC(2025, 2, 3))]);
     const original = request({ activity: ['gpx'], weight: ['csv'] });
-    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
-    expect(manifest.skipped.map((s) => s.id).sort()).toEqual(['indoor-2025-03-01', 'indoor-2025-03-05', 'indoor-2025-03-09', 'indoor-2025-05-10', 'indoor-2025-05-12']);
+    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY, skipped: invalid(badDays.map((day) => `gps-${day}`)) });
+    expect(manifest.skipped).toHaveLength(5);
+    await storeActivities(d, badDays, []);
 
     const plan = (await planRetry({ jobId: 'job-3', request: original, manifest }, storeTimeLookup(d), NOW_MS))!;
     expect(plan.requests.map((r) => r.filter)).toEqual([
-      { kinds: ['activity'], range: { fromMs: Date.parse('2025-03-01T18:00:00Z'), toMs: Date.parse('2025-03-09T18:00:00Z') + 1 } },
-      { kinds: ['activity'], range: { fromMs: Date.parse('2025-05-10T18:00:00Z'), toMs: Date.parse('2025-05-12T18:00:00Z') + 1 } },
+      { kinds: ['activity'], range: { fromMs: Date.parse('2025-03-01T07:00:00Z'), toMs: Date.parse('2025-03-09T07:00:00Z') + 1 } },
+      { kinds: ['activity'], range: { fromMs: Date.parse('2025-05-10T07:00:00Z'), toMs: Date.parse('2025-05-12T07:00:00Z') + 1 } },
     ]);
     expect(plan.requests.every((r) => r.createdAtMs === NOW_MS && JSON.stringify(r.formats) === '{"activity":["gpx"]}')).toBe(true);
     expect(plan.description).toMatch(/^activities from 2025-03-01 to 2025-03-09 \(3 skipped records\) and activities from 2025-05-10 to 2025-05-12 \(2 skipped records\)\. /);
-    expect(plan.description).toContain('will be skipped again unless they are fixed or re-synced first');
     expect(plan.willSkipAgain).toBe(true);
 
-    // Run as exports, the two retries meet exactly the skipped records again and nothing else.
-    const retried = [];
-    for (const r of plan.requests) retried.push(...(await runExport(r, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY })).manifest.skipped.map((s) => s.id));
-    expect(retried.sort()).toEqual(manifest.skipped.map((s) => s.id).sort());
+    // Run as exports, the two retries write exactly the skipped records; the indoor one in range is left out again, not skipped.
+    const written: string[] = [];
+    for (const r of plan.requests) {
+      const { manifest: m } = await runExport(r, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
+      expect(m.skipped).toEqual([]);
+      written.push(...m.files.filter((f) => f.format === 'gpx').map((f) => f.path.slice(-14, -4)));
+      if (m.leftOut.gpx) expect(m.leftOut.gpx.map((l) => l.id)).toEqual(['indoor-2025-03-03']);
+    }
+    expect(written.sort()).toEqual(badDays);
   });
 
   it('says invalid records must be fixed or re-synced first, and leaves out records no longer stored', async () => {
@@ -142,16 +185,16 @@ describe('planRetry of a partial export', () => {
     const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
     expect(manifest.skipped).toEqual([]);
     expect(await planRetry({ jobId: 'job-5', request: original, manifest }, storeTimeLookup(d), NOW_MS)).toBeUndefined();
-    const gone = { skipped: [{ kind: 'activity' as const, id: 'deleted-since', reason: 'FIT: starts at 1985-01-01' }] };
+    const gone = { skipped: invalid(['deleted-since']) };
     expect(await planRetry({ jobId: 'job-5', request: original, manifest: gone }, storeTimeLookup(d), NOW_MS)).toBeUndefined();
   });
 
   it('merges the closest ranges so one kind never makes more than three jobs', async () => {
     const d = db('many');
     const days = ['2025-01-01', '2025-02-01', '2025-02-20', '2025-04-01', '2025-06-01'];
-    await storeActivities(d, [], days);
+    await storeActivities(d, days, []);
     const original = request({ activity: ['gpx'] });
-    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
+    const manifest = { skipped: invalid(days.map((day) => `gps-${day}`)) };
     const plan = (await planRetry({ jobId: 'job-6', request: original, manifest }, storeTimeLookup(d), NOW_MS))!;
     expect(plan.requests.map((r) => [r.filter.range!.fromMs, r.filter.range!.toMs! - 1].map((t) => new Date(t!).toISOString().slice(0, 10)))).toEqual([
       ['2025-01-01', '2025-02-20'], ['2025-04-01', '2025-04-01'], ['2025-06-01', '2025-06-01'],
@@ -161,11 +204,10 @@ describe('planRetry of a partial export', () => {
 });
 
 describe('skipCause', () => {
-  it('tells validation failures and format limits from other reasons', () => {
+  it('tells validation failures from other reasons', () => {
     expect(skipCause('records API: totals.elapsedS must be ≥ 0')).toBe('invalid');
     expect(skipCause('line 12: unknown kind "run"')).toBe('invalid');
-    expect(skipCause('FIT: starts at 1985-01-01T00:00:00.000Z, before 1998-07-03T21:24:16.000Z')).toBe('format-limit');
-    expect(skipCause('no GPS positions: GPX cannot carry this activity')).toBe('format-limit');
+    expect(skipCause('FIT: start time NaN is not a valid instant')).toBe('invalid');
     expect(skipCause('the source timed out')).toBe('other');
   });
 });
@@ -173,9 +215,9 @@ describe('skipCause', () => {
 describe('startRetry', () => {
   it('enqueues each retry request as a new job and links it to the retried job in the audit log', async () => {
     const d = db('start');
-    await storeActivities(d, [], ['2025-03-01', '2025-05-01']);
+    await storeActivities(d, ['2025-03-01', '2025-05-01'], []);
     const original = request({ activity: ['gpx'] });
-    const { manifest } = await runExport(original, new DexieRecordSource(d), new WritableStream(), { registry: FORMAT_REGISTRY });
+    const manifest = { skipped: invalid(['gps-2025-03-01', 'gps-2025-05-01']) };
     const plan = (await planRetry({ jobId: 'job-7', request: original, manifest }, storeTimeLookup(d), NOW_MS))!;
     let n = 0;
     const ids = await startRetry(d, plan, async (r) => createJob(d, { id: `retry-${++n}`, request: r, trigger: 'manual', userId: 'local', destination: 'opfs:exports' }, 'user', NOW_MS), () => NOW_MS);

@@ -24,7 +24,10 @@ export interface RetrySubject {
   request: ExportRequest;
   /** Files written before a failed job stopped: its newest checkpoint's `files` (none when it had no checkpoint). */
   writtenFiles?: readonly ManifestFile[];
-  /** A completed export's manifest; a non-empty `skipped` makes it partial. Absent for a failed job. */
+  /**
+   * A completed export's manifest; a non-empty `skipped` makes it partial. Records a format left out by design
+   * (`leftOut`) are no failure and never retried. Absent for a failed job.
+   */
   manifest?: Pick<Manifest, 'skipped'>;
 }
 
@@ -32,7 +35,7 @@ export interface RetrySubject {
 export type RecordTimeLookup = (kind: RecordKind, ids: readonly string[]) => Promise<(number | undefined)[]>;
 
 /** Why records were skipped, as far as a retry is concerned. */
-export type SkipCause = 'invalid' | 'format-limit' | 'other';
+export type SkipCause = 'invalid' | 'other';
 
 export interface RetryPlan {
   /** The job whose leftovers these are. */
@@ -121,22 +124,16 @@ async function planPartialRetry(subject: RetrySubject, skipped: readonly Skipped
   const notes: string[] = [];
   if (missing) notes.push(`${missing} skipped record(s) are no longer stored and are left out`);
   if (causes.has('invalid')) notes.push('records skipped as invalid will fail again: fix them or re-sync them first');
-  if (causes.has('format-limit')) {
-    const example = located.find((s) => skipCause(s.reason) === 'format-limit')!.reason;
-    notes.push(`records the format cannot carry ("${example}") will be skipped again unless they are fixed or re-synced first`);
-  }
   const description = `${joinWords(parts)}.${notes.length ? ` Note: ${notes.join('; ')}.` : ''}`;
-  return { ofJobId: subject.jobId, requests, description, willSkipAgain: causes.has('invalid') || causes.has('format-limit') };
+  return { ofJobId: subject.jobId, requests, description, willSkipAgain: causes.has('invalid') };
 }
 
 /**
- * Whether a skip reason will recur on the same data: validation failures (`records API: …`, `line 12: …`) and the
- * limits of a format (FIT's date range, GPX without positions, a full spreadsheet sheet) do; anything else may not.
+ * Whether a skip reason will recur on the same data: validation failures (`records API: …`, `line 12: …`) do
+ * until the record is fixed; anything else may not.
  */
 export function skipCause(reason: string): SkipCause {
-  if (/^(records API:|line \d+:)|invalid|validation/i.test(reason)) return 'invalid';
-  if (/^FIT:|no GPS positions|sheet holds no more|cannot (carry|hold)/i.test(reason)) return 'format-limit';
-  return 'other';
+  return /^(records API:|line \d+:)|invalid|validation|not a valid/i.test(reason) ? 'invalid' : 'other';
 }
 
 /** A lookup over the store: each id's `recordTimeMs`, undefined for ids no longer stored. */

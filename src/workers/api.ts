@@ -1,6 +1,6 @@
 // The types the export worker exposes: what the page may ask, and the rows it writes for jobs and history.
 
-import type { ExportPlan, ExportProgress, VerifyReport } from '../engine/index.ts';
+import type { ExportPlan, ExportProgress, ManifestSummary, VerifyReport } from '../engine/index.ts';
 import type { ErrorCode } from '../model/errors.ts';
 import type { RecordKind } from '../model/records.ts';
 import type { ExportRequest, FormatId } from '../model/request.ts';
@@ -40,6 +40,10 @@ export interface HistoryRow extends ExportHistoryRow {
   sizeBytes: number;
   records: number;
   files: number;
+  /** Records that failed (manifest `skipped`): more than 0 makes the export partial. Absent on rows older than it. */
+  skipped?: number;
+  /** Records a format cannot carry by design (manifest `leftOut`, all formats): not a failure. */
+  leftOut?: number;
   /** Where the zip is kept in the OPFS workspace, for re-download, share and verify. */
   opfsPath?: string;
   /** The picked file, kept so verify can read it back (the browser may ask for permission again). */
@@ -62,11 +66,9 @@ export interface StartExport {
   password?: string;
 }
 
-export interface RunOutcome {
+export interface RunOutcome extends ManifestSummary {
   saved: SavedZip;
   bytesWritten: number;
-  files: number;
-  records: number;
 }
 
 /** First rows of one CSV file of the preview. */

@@ -39,6 +39,7 @@ export async function previewCsv(request: ExportRequest, source: RecordSource, r
     options: request.options,
     createdAtMs: request.createdAtMs,
     skip: () => undefined,
+    leaveOut: () => undefined,
   });
   for await (const entry of entries) {
     let text = '';

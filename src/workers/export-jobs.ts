@@ -1,7 +1,7 @@
 // One export job from start to end: its rows in exportJobs/exportHistory, its sink, the engine run,
 // and what a cancel, a failure or a closed page leave behind (never a zip that claims to be complete).
 
-import { runExport, type ExportProgress } from '../engine/index.ts';
+import { runExport, summariseManifest, type ExportProgress } from '../engine/index.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError, isAbortError } from '../model/errors.ts';
 import type { FormatId } from '../model/request.ts';
@@ -38,12 +38,10 @@ export async function runExportJob(
       const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers, password: job.password });
       toPage.flush();
       const saved = await opened.finish();
-      const files = result.manifest.files.filter((f) => f.format !== 'readme').length;
-      const records = Object.values(result.manifest.counts.records).reduce((sum, n) => sum + (n ?? 0), 0);
-      return { saved, bytesWritten: result.bytesWritten, files, records };
+      return { saved, bytesWritten: result.bytesWritten, ...summariseManifest(result.manifest) };
     }));
     await finishJob(db, jobRow, 'DONE', {
-      sizeBytes: outcome.bytesWritten, files: outcome.files, records: outcome.records,
+      sizeBytes: outcome.bytesWritten, files: outcome.files, records: outcome.records, skipped: outcome.skipped, leftOut: outcome.leftOut,
       opfsPath: outcome.saved.opfsPath, handle: job.target.kind === 'file-handle' ? job.target.handle : undefined,
     });
     return outcome;

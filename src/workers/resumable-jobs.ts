@@ -7,7 +7,7 @@ import type { ExportProgress } from '../engine/progress.ts';
 import { chooseCheckpoint, runResumableExport } from '../engine/resume.ts';
 import { sha256Hex } from '../engine/sha256.ts';
 import { partFileName, splitExport } from '../engine/split.ts';
-import type { Manifest } from '../engine/manifest.ts';
+import { summariseManifest, type Manifest } from '../engine/manifest.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { appendAudit } from '../jobs/audit.ts';
 import { checkpointSaver, loadCheckpoints } from '../jobs/checkpoints.ts';
@@ -329,8 +329,7 @@ export class BackgroundJobs {
       toMs: request.filter.range?.toMs,
       finishedAtMs: this.now(),
       sizeBytes,
-      records: Object.values(manifest.counts.records).reduce<number>((sum, n) => sum + (n ?? 0), 0),
-      files: manifest.files.filter((f) => f.format !== 'readme').length,
+      ...summariseManifest(manifest),
       opfsPath: isSingle ? fileNames[0] : undefined,
     };
     await this.db.transaction('rw', this.db.exportHistory, async () => {

@@ -58,6 +58,20 @@ describe('takeaway export', () => {
     expect(result.stderr).toContain('w-bad');
     const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
     expect(manifest.skipped).toEqual([expect.objectContaining({ kind: 'weight', id: 'w-bad', reason: expect.stringContaining('weightKg') })]);
+    expect(result.stderr).toContain('partial: 1 records skipped as invalid');
+  }, 120_000);
+
+  it('calls a GPX export with pool swims complete: they are left out of GPX by design, not skipped', () => {
+    const out = join(dir, 'gpx.zip');
+    const result = takeaway('export', '--input', demo, '--formats', 'gpx', '--kinds', 'activity', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
+    expect(manifest.skipped).toEqual([]);
+    const leftOut = manifest.leftOut.gpx as { id: string; reason: string }[];
+    expect(leftOut.length).toBeGreaterThan(0);
+    expect(leftOut.every((l) => l.reason === 'no GPS positions: GPX cannot carry this activity')).toBe(true);
+    expect(result.stderr).not.toMatch(/partial|skipped/);
+    expect(result.stderr).toContain(`${leftOut.length} left out of formats that cannot carry them`);
   }, 120_000);
 });
 

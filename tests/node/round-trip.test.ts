@@ -171,7 +171,7 @@ describe('every real device file of the corpus', () => {
       const label = `${corpusFile.name} → ${activity.id}`;
       const firstTimeMs = chunks[0]?.timeMs[0];
       const checks = [checkFit(of('.fit'), activity, firstTimeMs, label), checkTcx(of('.tcx'), activity, firstTimeMs, label)];
-      // GPX needs positions: an activity without any is left out of GPX (and listed as skipped).
+      // GPX needs positions: an activity without any is left out of GPX (and listed under the manifest's leftOut.gpx).
       if (positionsLengthM(chunks).positioned > 0) checks.push(checkGpx(of('.gpx'), activity, chunks, label));
       else expect(named('.gpx'), `${label}: GPX without positions`).toEqual([]);
       await Promise.all(checks);

@@ -80,7 +80,7 @@ export async function benchCsv(sampleRows = 1_000_000, heapUsedBytes?: () => num
   const activity = benchActivity(sampleRows);
   const source = new MemoryRecordSource([activity], async function* () { yield* benchTrack(sampleRows); });
   const options = { ...DEFAULT_EXPORT_OPTIONS, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true } };
-  const context = { source, filter: { kinds: ['activity' as const] }, options, createdAtMs: START_MS, skip: () => {} };
+  const context = { source, filter: { kinds: ['activity' as const] }, options, createdAtMs: START_MS, skip: () => {}, leaveOut: () => {} };
 
   const decoder = new TextDecoder();
   let ours = '';
@@ -142,7 +142,7 @@ export async function benchCsvStyle(sampleRows: number, style: Pick<ExportOption
   const options: ExportOptions = { ...DEFAULT_EXPORT_OPTIONS, ...style, csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: true } };
   let csvBytes = 0;
   let csvMs = 0;
-  for await (const entry of csvEntries({ source, filter: { kinds: ['activity'] }, options, createdAtMs: START_MS, skip: () => {} })) {
+  for await (const entry of csvEntries({ source, filter: { kinds: ['activity'] }, options, createdAtMs: START_MS, skip: () => {}, leaveOut: () => {} })) {
     const isSamples = entry.path.startsWith('activities/samples/');
     const startMs = performance.now();
     for await (const piece of entry.content) if (isSamples) csvBytes += piece.length;

@@ -221,7 +221,10 @@ async function* fitEntries(context: EncodeContext): AsyncGenerator<EncodedEntry>
       context.signal?.throwIfAborted();
       const reason = fitUnsupportedReason(activity);
       if (reason) {
-        context.skip({ kind: 'activity', id: activity.id, reason: `FIT: ${reason}` });
+        // A start time that is no instant at all is bad data; one outside FIT's date range is FIT's limit.
+        const note = { kind: 'activity' as const, id: activity.id, reason: `FIT: ${reason}` };
+        if (Number.isFinite(activity.startTimeMs)) context.leaveOut(note);
+        else context.skip(note);
         continue;
       }
       yield {

@@ -10,7 +10,7 @@ import { ExportError } from '../../model/errors.ts';
 import { CHANNELS, type Activity, type Channel, type RecordKind, type TrackChunk } from '../../model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../model/request.ts';
 import type { RecordSource } from '../../model/source.ts';
-import type { EncodeContext, SkippedRecord } from '../types.ts';
+import type { EncodeContext, LeftOutRecord, SkippedRecord } from '../types.ts';
 import { FIT_CHUNK_BYTES, encodeFitActivity, fitFormat } from './encode.ts';
 import { chunkTrack, collectBytes, iterate, makeActivity, makeSamples, TEST_START_MS, type SampleColumns } from './fixtures/make-activity.ts';
 import {
@@ -333,16 +333,19 @@ describe('fitFormat', () => {
     };
   }
 
-  it('yields one stored .fit entry per activity and skips activities FIT cannot date, with the reason', async () => {
+  it('yields one stored .fit entry per activity, leaves out activities FIT cannot date and skips a start that is no instant', async () => {
     const good = makeActivity({ id: 'good', sampleCount: 3, channels: ['heartRateBpm'], name: 'Évening run', sport: 'running' });
     const old = makeActivity({ id: 'old', sampleCount: 0, channels: [], startTimeMs: Date.UTC(1985, 0, 1) });
+    const broken = makeActivity({ id: 'broken', sampleCount: 0, channels: [], startTimeMs: Number.NaN });
+    const leftOut: LeftOutRecord[] = [];
     const skipped: SkippedRecord[] = [];
     const context: EncodeContext = {
-      source: memorySource([{ activity: good, samples: makeSamples(3, good.startTimeMs, good.channels) }, { activity: old }]),
+      source: memorySource([{ activity: good, samples: makeSamples(3, good.startTimeMs, good.channels) }, { activity: old }, { activity: broken }]),
       filter: { kinds: ['activity'] },
       options: DEFAULT_EXPORT_OPTIONS,
       createdAtMs: Date.UTC(2025, 0, 1),
       skip: (record) => skipped.push(record),
+      leaveOut: (record) => leftOut.push(record),
     };
     const entries = [];
     for await (const entry of fitFormat.entries(context)) entries.push({ ...entry, bytes: await collectBytes(entry.content) });
@@ -350,10 +353,11 @@ describe('fitFormat', () => {
       ['activities/fit/2024-05-01_0800_evening-run.fit', good.startTimeMs, { activity: 1 }],
     ]);
     expect(decodeFit(entries[0].bytes).messages.recordMesgs).toHaveLength(3);
-    expect(skipped).toHaveLength(1);
-    expect(skipped[0]).toMatchObject({ kind: 'activity', id: 'old' });
-    expect(skipped[0].reason).toContain('1985-01-01T00:00:00.000Z');
-    expect(skipped[0].reason).toContain(new Date(FIT_EARLIEST_MS).toISOString());
+    expect(leftOut).toHaveLength(1);
+    expect(leftOut[0]).toMatchObject({ kind: 'activity', id: 'old' });
+    expect(leftOut[0].reason).toContain('1985-01-01T00:00:00.000Z');
+    expect(leftOut[0].reason).toContain(new Date(FIT_EARLIEST_MS).toISOString());
+    expect(skipped).toEqual([{ kind: 'activity', id: 'broken', reason: 'FIT: start time NaN is not a valid instant' }]);
     expect(fitFormat.isCompressible).toBe(false);
     expect(fitFormat.lostChannels(DEFAULT_EXPORT_OPTIONS)).toEqual([]);
   });
@@ -366,6 +370,7 @@ describe('fitFormat', () => {
       options: DEFAULT_EXPORT_OPTIONS,
       createdAtMs: Date.UTC(2026, 10, 1),
       skip: (record) => { throw new Error(`unexpected skip ${record.id}: ${record.reason}`); },
+      leaveOut: (record) => { throw new Error(`unexpected left out ${record.id}: ${record.reason}`); },
     };
     const activities = dataset.activities();
     let index = 0;

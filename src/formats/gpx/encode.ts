@@ -120,7 +120,7 @@ async function* gpxEntries(context: EncodeContext): AsyncGenerator<EncodedEntry>
     for (const activity of batch) {
       context.signal?.throwIfAborted();
       if (!hasGpsTrack(activity)) {
-        context.skip({ kind: 'activity', id: activity.id, reason: GPX_NO_GPS_REASON });
+        context.leaveOut({ kind: 'activity', id: activity.id, reason: GPX_NO_GPS_REASON });
         continue;
       }
       yield {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GpxDialect } from '../../model/request.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../model/request.ts';
-import type { SkippedRecord } from '../types.ts';
+import type { LeftOutRecord } from '../types.ts';
 import { GPX_NO_GPS_REASON, encodeGpxActivity, gpxFormat } from './encode.ts';
 import { type FixtureSpec, fixtureActivity, fixtureSource, fixtureTrack, sampleTimeMs, sampleValues } from './fixtures/activities.ts';
 
@@ -174,15 +174,15 @@ describe('GPX encoder', () => {
 });
 
 describe('gpxFormat', () => {
-  it('yields one entry per activity with GPS and skips the others with a reason', async () => {
-    const skipped: SkippedRecord[] = [];
+  it('yields one entry per activity with GPS and leaves the others out with a reason', async () => {
+    const leftOut: LeftOutRecord[] = [];
     const source = fixtureSource([
       { id: 'ride', sampleCount: 50, name: 'Ride' },
       { id: 'pool', sampleCount: 50, name: 'Pool swim', sport: 'swimming', channels: ['heartRateBpm', 'distanceM'] },
     ]);
     const entries = [];
     for await (const entry of gpxFormat.entries({
-      source, filter: { kinds: ['activity'] }, options: DEFAULT_EXPORT_OPTIONS, createdAtMs: 0, skip: (record) => skipped.push(record),
+      source, filter: { kinds: ['activity'] }, options: DEFAULT_EXPORT_OPTIONS, createdAtMs: 0, skip: () => expect.unreachable(), leaveOut: (record) => leftOut.push(record),
     })) {
       const parts: Uint8Array[] = [];
       for await (const bytes of entry.content) parts.push(bytes);
@@ -192,7 +192,7 @@ describe('gpxFormat', () => {
     expect(entries[0]!.modifiedMs).toBe(Date.UTC(2025, 2, 1, 6, 12, 0));
     expect(entries[0]!.recordCounts).toEqual({ activity: 1 });
     expect(entries[0]!.bytes.toString('utf8')).toContain('<name>Ride</name>');
-    expect(skipped).toEqual([{ kind: 'activity', id: 'pool', reason: GPX_NO_GPS_REASON }]);
+    expect(leftOut).toEqual([{ kind: 'activity', id: 'pool', reason: GPX_NO_GPS_REASON }]);
   });
 
   it('reports the channels each dialect loses', () => {

@@ -43,7 +43,7 @@ function lazyActivities(count: number): RecordSource {
 
 async function drain(format: FormatEncoder, source: RecordSource, filter: RecordFilter, options = DEFAULT_EXPORT_OPTIONS): Promise<number> {
   let bytes = 0;
-  for await (const entry of format.entries({ source, filter, options, createdAtMs: FIXTURE_YEAR_END_MS, skip: () => undefined })) {
+  for await (const entry of format.entries({ source, filter, options, createdAtMs: FIXTURE_YEAR_END_MS, skip: () => undefined, leaveOut: () => undefined })) {
     for await (const chunk of entry.content) bytes += chunk.byteLength;
   }
   return bytes;

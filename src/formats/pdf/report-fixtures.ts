@@ -4,7 +4,7 @@
 import type { Activity, DailySteps, GenericRecord, Sleep, Sport, TakeawayRecord, TrackChunk, Weight } from '../../model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions, type RecordFilter } from '../../model/request.ts';
 import type { RecordSource } from '../../model/source.ts';
-import type { FormatEncoder, SkippedRecord } from '../types.ts';
+import type { FormatEncoder, LeftOutRecord, SkippedRecord } from '../types.ts';
 import { SeededRandom } from '../../demo/random.ts';
 
 const DAY_MS = 86_400_000;
@@ -133,10 +133,11 @@ export async function encodeAll(
   filter: RecordFilter,
   options: ExportOptions = DEFAULT_EXPORT_OPTIONS,
   createdAtMs = FIXTURE_YEAR_END_MS,
-): Promise<{ files: EncodedFile[]; skipped: SkippedRecord[] }> {
+): Promise<{ files: EncodedFile[]; skipped: SkippedRecord[]; leftOut: LeftOutRecord[] }> {
   const skipped: SkippedRecord[] = [];
+  const leftOut: LeftOutRecord[] = [];
   const files: EncodedFile[] = [];
-  for await (const entry of format.entries({ source, filter, options, createdAtMs, skip: (r) => skipped.push(r) })) {
+  for await (const entry of format.entries({ source, filter, options, createdAtMs, skip: (r) => skipped.push(r), leaveOut: (r) => leftOut.push(r) })) {
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of entry.content) {
@@ -151,5 +152,5 @@ export async function encodeAll(
     }
     files.push({ path: entry.path, bytes, recordCounts: entry.recordCounts });
   }
-  return { files, skipped };
+  return { files, skipped, leftOut };
 }

@@ -199,7 +199,7 @@ describe('tcxFormat', () => {
     ]);
     const paths: string[] = [];
     for await (const entry of tcxFormat.entries({
-      source, filter: { kinds: ['activity'] }, options: DEFAULT_EXPORT_OPTIONS, createdAtMs: 0, skip: () => expect.unreachable(),
+      source, filter: { kinds: ['activity'] }, options: DEFAULT_EXPORT_OPTIONS, createdAtMs: 0, skip: () => expect.unreachable(), leaveOut: () => expect.unreachable(),
     })) {
       for await (const bytes of entry.content) expect(bytes.length).toBeGreaterThan(0);
       expect(entry.recordCounts).toEqual({ activity: 1 });

@@ -42,14 +42,14 @@ interface DataSheet {
   summary: (stats: SheetStats) => (SummaryLine | undefined)[];
 }
 
-/** Records of one kind, one at a time, with Excel's row limit enforced (the rest are reported as skipped). */
+/** Records of one kind, one at a time, with Excel's row limit enforced (the rest are reported as left out). */
 async function* recordsOf<K extends RecordKind>(context: EncodeContext, kind: K, filter: RecordFilter = context.filter): AsyncGenerator<RecordOfKind<K>> {
   let rows = 0;
   for await (const batch of context.source.records(kind, filter, BATCH_SIZE)) {
     context.signal?.throwIfAborted();
     for (const record of batch) {
       if (rows >= MAX_DATA_ROWS) {
-        context.skip({ kind, id: record.id, reason: `more than ${MAX_DATA_ROWS} rows: a spreadsheet sheet holds no more` });
+        context.leaveOut({ kind, id: record.id, reason: `more than ${MAX_DATA_ROWS} rows: a spreadsheet sheet holds no more` });
         continue;
       }
       rows += 1;

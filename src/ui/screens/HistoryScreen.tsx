@@ -7,7 +7,7 @@ import type { FormatId } from '../../model/request.ts';
 import type { HistoryRow } from '../../workers/api.ts';
 import { downloadFile } from '../../platform/save.ts';
 import { bridge, readDb } from '../services.ts';
-import { formatBytes, formatDate, formatDateTime, fromDateInput } from '../format.ts';
+import { formatBytes, formatCount, formatDate, formatDateTime, fromDateInput } from '../format.ts';
 import { ShareButton } from '../components/ShareButton.tsx';
 import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 import { ServerExportsList } from '../components/ServerExportsList.tsx';
@@ -117,13 +117,15 @@ function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<strin
 function HistoryItem({ row }: { row: HistoryRow }) {
   const { isBusy, note, run } = useBusyAction();
   const isKept = row.status === 'DONE' && (!!row.opfsPath || !!row.handle);
-  // A failed export, or a finished one whose kept zip may list skipped records.
-  const hasLeftovers = row.status === 'FAILED' || (row.status === 'DONE' && !!row.opfsPath);
+  // A failed export, or a finished one that skipped records (rows from before the count: its kept zip may list some).
+  // Records a format left out by design (a pool swim in GPX) are no failure and offer no retry.
+  const isPartial = row.status === 'DONE' && !!row.skipped;
+  const hasLeftovers = row.status === 'FAILED' || (row.status === 'DONE' && !!row.opfsPath && row.skipped !== 0);
   return (
     <li className="card history" data-status={row.status} data-id={row.id}>
       <div className="history-head">
         <h2>{formatDateTime(row.createdAtMs)}</h2>
-        <span className={`badge ${row.status.toLowerCase()}`}>{STATUS_TEXT[row.status]}</span>
+        <span className={`badge ${isPartial ? 'partial' : row.status.toLowerCase()}`}>{isPartial ? 'Partial' : STATUS_TEXT[row.status]}</span>
       </div>
       <p>
         {row.formats.map((f) => FORMAT_META[f]?.label ?? f).join(', ')}
@@ -133,6 +135,10 @@ function HistoryItem({ row }: { row: HistoryRow }) {
       <p className="muted">{row.fileName} · {row.target === 'file-handle' ? 'saved to a file you chose' : row.target === 'opfs' ? 'kept in app storage' : 'downloaded'}</p>
       {row.status === 'INTERRUPTED' && <p className="warning">{row.errorMessage ?? 'The page closed while this export ran; it did not finish.'} Start it again from Export.</p>}
       {row.status === 'FAILED' && <p className="error">{row.errorMessage}</p>}
+      {isPartial && <p className="warning" data-testid="skipped-count">{formatCount(row.skipped!)} record(s) skipped as invalid: listed under "skipped" in manifest.json.</p>}
+      {row.status === 'DONE' && !!row.leftOut && (
+        <p className="muted" data-testid="left-out-count">{formatCount(row.leftOut)} record(s) left out of formats that cannot carry them (such as a pool swim, with no GPS, in GPX): not a failure, listed under "leftOut" in manifest.json.</p>
+      )}
       {row.verified && <p className={row.verified.ok ? 'ok' : 'error'}>Last verified {formatDateTime(row.verified.atMs)}: {row.verified.ok ? 'every file matches its checksum' : `${row.verified.problems} problem(s)`}.</p>}
       <div className="actions">
         {isKept && row.opfsPath && (
