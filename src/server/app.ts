@@ -15,6 +15,7 @@ import type { TokenBuckets } from './rate-limit.ts';
 import { BodyError, parseExportRequestBody } from './request-body.ts';
 import { checkLink, downloadPath } from './signed-link.ts';
 import type { ExportStorage } from './storage.ts';
+import { freeBytes, isStorageFull, storageFullMessage } from './storage-full.ts';
 
 /** Everything the handlers use; built by `main.ts` (or a platform adapter). */
 export interface ServerServices {
@@ -92,7 +93,8 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
       fileName: `takeaway-${new Date(request.createdAtMs).toISOString().slice(0, 10)}-${id.slice(0, 8)}.zip`,
       recordsToken: token,
     };
-    await store.put(job);
+    // A full disk refuses the row; create() then leaves no job behind, and onError answers 507.
+    await store.create(job);
     runner.enqueue(id);
     c.header('Location', `/api/exports/${id}`);
     return c.json({ id }, 202);
@@ -172,7 +174,12 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
 
   app.all('/api/*', (c) => problem(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
+    if (isStorageFull(error)) {
+      console.warn(`${c.req.method} ${c.req.path}: storage full:`, (error as Error).message);
+      const message = storageFullMessage('this request', undefined, await freeBytes(config.dataDir));
+      return problem(c, 507, 'storage_full', `${message}. Nothing was saved; try again later`);
+    }
     console.error(`${c.req.method} ${c.req.path}:`, error);
     return problem(c, 500, 'internal', 'internal error');
   });
@@ -209,7 +216,7 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
 }
 
 /** Every error is `{ error: { code, message, field? } }`, like the records API's errors. */
-function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500, code: string, message: string, field?: string): Response {
+function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 | 507, code: string, message: string, field?: string): Response {
   return c.json({ error: field === undefined ? { code, message } : { code, message, field } }, status);
 }
 

@@ -10,6 +10,7 @@ import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryC
 import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
+import { isStorageFull } from './storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../cli/node-sha256.ts';
 import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
@@ -32,19 +33,53 @@ function retryingFetcher(client: RecordFetcher, signal: AbortSignal): RecordFetc
   };
 }
 
+/** Bytes this job has put on the disk so far: the plan's estimate, the zip written and the track spool. */
+const written = { estimatedBytes: 0, archiveBytes: 0, spoolBytes: 0 };
+
+/** Set when the spool and the archive together crossed the size limit: the reason, whatever wraps it on the way up. */
+let overLimit: ExportError | undefined;
+
+/** The track spool counts against the size limit with the archive: both are on the server's disk. */
+function checkSizeLimit(): void {
+  const total = written.spoolBytes + written.archiveBytes;
+  if (total <= input.maxExportBytes) return;
+  overLimit ??= new ExportError('QUOTA_EXCEEDED', `the export and its track spool reached ${total} bytes, over this server's limit of ${input.maxExportBytes}`);
+  throw overLimit;
+}
+
+function countSpool(bytes: number): void {
+  written.spoolBytes += bytes;
+  checkSizeLimit();
+}
+
+/** The storage sink, counting what reaches it against the size limit. */
+function sizeLimitedSink(inner: WritableStream<Uint8Array>): WritableStream<Uint8Array> {
+  const writer = inner.getWriter();
+  return new WritableStream<Uint8Array>({
+    async write(chunk) {
+      written.archiveBytes += chunk.byteLength;
+      checkSizeLimit();
+      await writer.write(chunk);
+    },
+    close: () => writer.close(),
+    abort: (reason) => writer.abort(reason),
+  });
+}
+
 async function run(): Promise<void> {
   // Cancelling terminates the thread (the runner then deletes the partial file), so nothing aborts this signal.
   const { signal } = new AbortController();
   const client = createRecordsClient({ baseUrl: input.recordsApiUrl, token: input.recordsToken });
-  const pulled = await pullRecords(retryingFetcher(client, signal), input.request.filter.kinds, input.spoolDir, signal);
+  const pulled = await pullRecords(retryingFetcher(client, signal), input.request.filter.kinds, input.spoolDir, signal, countSpool);
   try {
     const plan = await planExport(input.request, pulled.source, FORMAT_REGISTRY);
+    written.estimatedBytes = plan.estimatedBytes;
     post({ type: 'planned', estimatedBytes: plan.estimatedBytes });
     if (plan.estimatedBytes > input.maxExportBytes) {
       throw new ExportError('QUOTA_EXCEEDED', `the export would be about ${plan.estimatedBytes} bytes, over this server's limit of ${input.maxExportBytes}`);
     }
     const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
-    const result = await runExport(input.request, pulled.source, storage.createSink(input.jobId), {
+    const result = await runExport(input.request, pulled.source, sizeLimitedSink(storage.createSink(input.jobId)), {
       registry: FORMAT_REGISTRY,
       plan,
       skipped: pulled.skipped,
@@ -60,12 +95,14 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error: unknown) => {
+run().catch((caught: unknown) => {
+  const error = overLimit ?? caught;
+  const message = error instanceof Error ? error.message : String(error);
+  if (isStorageFull(error)) {
+    const neededBytes = Math.max(written.estimatedBytes, written.archiveBytes) + written.spoolBytes;
+    post({ type: 'failed', code: 'QUOTA_EXCEEDED', message, retryable: false, storageFullNeededBytes: neededBytes });
+    return;
+  }
   const code = error instanceof ExportError ? error.code : 'INTERNAL';
-  post({
-    type: 'failed',
-    code,
-    message: error instanceof Error ? error.message : String(error),
-    retryable: error instanceof ExportError && error.retryable,
-  });
+  post({ type: 'failed', code, message, retryable: error instanceof ExportError && error.retryable });
 });

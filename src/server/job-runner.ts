@@ -1,13 +1,15 @@
 // Runs server exports in worker threads, a few at a time, and keeps the job table true: COMPLETED only
-// after the storage sink closed; a job found PROCESSING at start (the process died) is queued again.
+// after the storage sink closed; a job found PROCESSING at start (the process died) is queued again. A full
+// disk (any row, spool or archive write) ends the job FAILED with "storage full", never the process.
 
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
 import { ACTIVE_STATUSES, type ServerJob } from './job.ts';
 import type { JobStore } from './job-store.ts';
 import type { ExportStorage } from './storage.ts';
+import { freeBytes, isStorageFull, storageFullMessage } from './storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 
 /** Called when a job ends (COMPLETED or FAILED), e.g. to send a push message. Errors are logged, not thrown. */
@@ -24,6 +26,8 @@ const ENTRY_URL = new URL('./export-worker.ts', import.meta.url).href;
 export class JobRunner {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, Worker>();
+  /** Jobs whose attempt is being written, before their worker exists (they hold a slot). */
+  private readonly starting = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -39,13 +43,17 @@ export class JobRunner {
    * file is gone is marked FAILED rather than offered for download.
    */
   async recover(): Promise<void> {
+    // No worker runs yet, so everything in the spool is left over from a process that died.
+    for (const name of await readdir(this.spoolRoot()).catch(() => [])) {
+      await rm(path.join(this.spoolRoot(), name), { recursive: true, force: true });
+    }
     const jobs = this.store.all().sort((a, b) => a.createdAtMs - b.createdAtMs);
     for (const job of jobs) {
       if (job.status === 'PROCESSING') {
-        await this.store.update(job.id, { status: 'INITIATED', updatedAtMs: Date.now(), progress: { ...job.progress, fraction: 0, bytesOut: 0 } });
+        await this.updateOrWarn(job.id, { status: 'INITIATED', updatedAtMs: Date.now(), progress: { ...job.progress, fraction: 0, bytesOut: 0 } });
       }
       if (job.status === 'COMPLETED' && (await this.storage.size(job.id)) === undefined) {
-        await this.store.update(job.id, { status: 'FAILED', updatedAtMs: Date.now(), error: { code: 'INTERNAL', message: 'the archive is missing from storage' } });
+        await this.updateOrWarn(job.id, { status: 'FAILED', updatedAtMs: Date.now(), error: { code: 'INTERNAL', message: 'the archive is missing from storage' } });
       }
     }
     for (const job of this.store.all().sort((a, b) => a.createdAtMs - b.createdAtMs)) {
@@ -53,9 +61,14 @@ export class JobRunner {
     }
   }
 
+  /** A row change at start-up that a full disk may refuse: the server still starts, the row in memory is current. */
+  private async updateOrWarn(id: string, patch: Partial<ServerJob>): Promise<void> {
+    await this.store.update(id, patch).catch((error: unknown) => console.warn(`export ${id}: row not written at start-up:`, error));
+  }
+
   /** Queues an INITIATED job; it starts when a worker slot is free. */
   enqueue(id: string): void {
-    if (!this.queue.includes(id) && !this.running.has(id)) this.queue.push(id);
+    if (!this.queue.includes(id) && !this.running.has(id) && !this.starting.has(id)) this.queue.push(id);
     this.pump();
   }
 
@@ -63,6 +76,7 @@ export class JobRunner {
   async cancel(id: string): Promise<void> {
     const index = this.queue.indexOf(id);
     if (index !== -1) this.queue.splice(index, 1);
+    this.starting.delete(id);
     const worker = this.running.get(id);
     if (worker) {
       this.running.delete(id);
@@ -86,7 +100,7 @@ export class JobRunner {
   }
 
   private pump(): void {
-    while (!this.stopped && this.running.size < this.config.workerCount && this.queue.length > 0) {
+    while (!this.stopped && this.running.size + this.starting.size < this.config.workerCount && this.queue.length > 0) {
       const id = this.queue.shift()!;
       void this.start(id).catch((error: unknown) => console.error(`export ${id} could not start:`, error));
     }
@@ -95,12 +109,24 @@ export class JobRunner {
   private async start(id: string): Promise<void> {
     const job = this.store.get(id);
     if (!job || job.status !== 'INITIATED' || !job.recordsToken) return;
+    const recordsToken = job.recordsToken;
+    // The attempt reaches the disk before the worker runs, so a run that takes the whole process down still counts.
+    this.starting.add(id);
+    try {
+      await this.store.update(id, { status: 'PROCESSING', attempts: job.attempts + 1, updatedAtMs: Date.now() });
+    } catch (error) {
+      this.starting.delete(id);
+      await this.endFailed(id, rowWriteFailure(error, job));
+      this.pump();
+      return;
+    }
+    if (!this.starting.delete(id) || this.stopped) return; // cancelled or stopped meanwhile
     const input: ExportWorkerInput = {
       entry: ENTRY_URL,
       jobId: id,
       request: job.request,
       recordsApiUrl: this.config.recordsApiUrl,
-      recordsToken: job.recordsToken,
+      recordsToken,
       filesDir: path.join(this.config.dataDir, 'files'),
       s3: this.config.s3,
       spoolDir: this.spoolDirOf(id),
@@ -108,68 +134,122 @@ export class JobRunner {
     };
     const worker = new Worker(BOOT_URL, { workerData: input });
     this.running.set(id, worker);
-    await this.store.update(id, { status: 'PROCESSING', attempts: job.attempts + 1, updatedAtMs: Date.now() });
     let lastWriteMs = 0;
     let settled = false;
-    const finish = async (patch: Partial<ServerJob>): Promise<void> => {
-      if (settled) return;
+    /** True once, for the first end of this run; false after a cancel or stop(), which own the job then. */
+    const settle = (): boolean => {
+      if (settled || this.stopped || this.running.get(id) !== worker) return false;
       settled = true;
-      if (this.running.get(id) === worker) this.running.delete(id);
-      await rm(this.spoolDirOf(id), { recursive: true, force: true });
-      const nowMs = Date.now();
-      const done = await this.store.update(id, { ...patch, updatedAtMs: nowMs, expiresAtMs: nowMs + this.config.retentionMs, recordsToken: undefined });
-      this.pump();
-      if (done) await this.onFinished(done).catch((error: unknown) => console.warn(`export ${id}: notification failed:`, error));
+      this.running.delete(id);
+      return true;
     };
-    const retryOrFail = async (code: string, message: string, retryable: boolean): Promise<void> => {
+    const retryOrFail = async (failure: JobFailure, retryable: boolean): Promise<void> => {
+      if (!settle()) return;
+      await worker.terminate();
       const current = this.store.get(id);
       if (retryable && current && current.attempts < MAX_ATTEMPTS && !this.stopped) {
-        settled = true;
-        this.running.delete(id);
-        await this.store.update(id, { status: 'INITIATED', updatedAtMs: Date.now() });
-        this.enqueue(id);
-        return;
+        try {
+          await this.store.update(id, { status: 'INITIATED', updatedAtMs: Date.now() });
+          this.enqueue(id);
+          return;
+        } catch (error) {
+          failure = rowWriteFailure(error, current);
+        }
       }
-      await this.storage.delete(id);
-      await finish({ status: 'FAILED', error: { code, message } });
+      await this.endFailed(id, failure);
+      this.pump();
+    };
+    // A job row that cannot be written ends the job: its progress would no longer survive a restart.
+    const writeRow = (patch: Partial<ServerJob>): void => {
+      this.store.update(id, patch).catch((error: unknown) => {
+        const current = this.store.get(id);
+        if (current) void retryOrFail(rowWriteFailure(error, current), false);
+      });
     };
     worker.on('message', (message: ExportWorkerMessage) => {
-      if (!this.running.has(id)) return;
+      if (this.running.get(id) !== worker) return;
       const current = this.store.get(id);
       if (!current) return;
       switch (message.type) {
         case 'planned':
-          void this.store.update(id, { estimatedBytes: message.estimatedBytes, updatedAtMs: Date.now() });
+          writeRow({ estimatedBytes: message.estimatedBytes, updatedAtMs: Date.now() });
           break;
         case 'progress': {
           current.progress = message.progress;
           const nowMs = Date.now();
           if (nowMs - lastWriteMs >= PROGRESS_WRITE_INTERVAL_MS) {
             lastWriteMs = nowMs;
-            void this.store.update(id, { progress: message.progress, updatedAtMs: nowMs });
+            writeRow({ progress: message.progress, updatedAtMs: nowMs });
           }
           break;
         }
         case 'done':
-          void finish({
+          if (!settle()) return;
+          void this.end(id, {
             status: 'COMPLETED', sizeBytes: message.sizeBytes, skippedCount: message.skippedCount,
             progress: { ...current.progress, fraction: 1, bytesOut: message.sizeBytes },
           }).then(() => worker.terminate());
           break;
         case 'failed':
-          void retryOrFail(message.code, message.message, message.retryable).then(() => worker.terminate());
+          void retryOrFail({ code: message.code, message: message.message, storageFullNeededBytes: message.storageFullNeededBytes }, message.retryable);
           break;
       }
     });
     worker.on('error', (error) => {
-      if (this.running.get(id) === worker) void retryOrFail('INTERNAL', `the export worker crashed: ${error.message}`, true);
+      const failure: JobFailure = isStorageFull(error)
+        ? { code: 'QUOTA_EXCEEDED', message: error.message, storageFullNeededBytes: job.estimatedBytes ?? 0 }
+        : { code: 'INTERNAL', message: `the export worker crashed: ${error.message}` };
+      void retryOrFail(failure, failure.storageFullNeededBytes === undefined);
     });
     worker.on('exit', () => {
-      if (!settled && this.running.get(id) === worker) void retryOrFail('INTERNAL', 'the export worker exited before finishing', true);
+      void retryOrFail({ code: 'INTERNAL', message: 'the export worker exited before finishing' }, true);
     });
   }
 
-  private spoolDirOf(id: string): string {
-    return path.join(this.config.dataDir, 'spool', id);
+  /**
+   * Ends a job FAILED: its partial archive and spool are removed first (on a full disk that is what makes room
+   * for the row), then a storage-full failure gets its message with the space free after that cleanup.
+   */
+  private async endFailed(id: string, failure: JobFailure): Promise<void> {
+    await this.storage.delete(id).catch((error: unknown) => console.warn(`export ${id}: partial archive not removed:`, error));
+    await rm(this.spoolDirOf(id), { recursive: true, force: true });
+    const message = failure.storageFullNeededBytes === undefined
+      ? failure.message
+      : storageFullMessage('this export', failure.storageFullNeededBytes, await freeBytes(this.config.dataDir));
+    await this.end(id, { status: 'FAILED', error: { code: failure.code, message } });
   }
+
+  /** Records the end of a job (the row in memory even when the disk refuses it), then tells its owner. */
+  private async end(id: string, patch: Partial<ServerJob>): Promise<void> {
+    await rm(this.spoolDirOf(id), { recursive: true, force: true });
+    const nowMs = Date.now();
+    const done = await this.store.update(id, { ...patch, updatedAtMs: nowMs, expiresAtMs: nowMs + this.config.retentionMs, recordsToken: undefined })
+      .catch((error: unknown) => {
+        console.error(`export ${id}: its end (${patch.status}) could not be written:`, error);
+        return this.store.get(id);
+      });
+    this.pump();
+    if (done) await this.onFinished(done).catch((error: unknown) => console.warn(`export ${id}: notification failed:`, error));
+  }
+
+  private spoolDirOf(id: string): string {
+    return path.join(this.spoolRoot(), id);
+  }
+
+  private spoolRoot(): string {
+    return path.join(this.config.dataDir, 'spool');
+  }
+}
+
+/** Why a job failed; `storageFullNeededBytes` marks a full disk (the message is then made after cleanup). */
+interface JobFailure {
+  code: string;
+  message: string;
+  storageFullNeededBytes?: number;
+}
+
+/** The failure of a job whose row could not be written. */
+function rowWriteFailure(error: unknown, job: ServerJob): JobFailure {
+  if (isStorageFull(error)) return { code: 'QUOTA_EXCEEDED', message: 'the job row could not be written', storageFullNeededBytes: job.estimatedBytes ?? JSON.stringify(job).length };
+  return { code: 'INTERNAL', message: `the job row could not be written: ${error instanceof Error ? error.message : String(error)}` };
 }

@@ -53,7 +53,23 @@ export class JobStore {
     return [...this.jobs.values()];
   }
 
-  /** Stores a new or changed job and waits until it is on disk. */
+  /**
+   * Stores a new job and waits until it is on disk. When the write fails (a full disk) the job is taken out
+   * again, so a job that never reached the disk never counts against anyone's limit.
+   */
+  async create(job: ServerJob): Promise<void> {
+    try {
+      await this.put(job);
+    } catch (error) {
+      if (this.jobs.get(job.id) === job) this.jobs.delete(job.id);
+      throw error;
+    }
+  }
+
+  /**
+   * Stores a new or changed job and waits until it is on disk. The row in memory changes at once; when the
+   * write fails it stays changed (the caller decides what the failure means) and the file keeps the last row.
+   */
   async put(job: ServerJob): Promise<void> {
     this.jobs.set(job.id, job);
     const snapshot = structuredClone(job);

@@ -4,6 +4,7 @@
 
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ExportError } from '../model/errors.ts';
@@ -39,8 +40,11 @@ export interface PulledRecords {
 /**
  * Lists every record of `kinds` (all pages, no `updated_since`: a full snapshot), applying tombstones, and
  * returns a source whose tracks come from the API on first read and from `spoolDir` after that.
+ * `onSpoolWrite` is told the bytes of every spool line before it is written; it may throw to stop the export.
  */
-export async function pullRecords(fetcher: RecordFetcher, kinds: readonly RecordKind[], spoolDir: string, signal?: AbortSignal): Promise<PulledRecords> {
+export async function pullRecords(
+  fetcher: RecordFetcher, kinds: readonly RecordKind[], spoolDir: string, signal?: AbortSignal, onSpoolWrite?: (bytes: number) => void,
+): Promise<PulledRecords> {
   const records = new Map<string, TakeawayRecord>();
   const rejected = new Map<string, SkippedRecord>();
   let position = 0;
@@ -81,6 +85,9 @@ export async function pullRecords(fetcher: RecordFetcher, kinds: readonly Record
     }
     const target = path.join(spoolDir, `${spoolCount++}.jsonl`);
     const out = createWriteStream(`${target}.partial`);
+    // A write error (a full disk) arrives as an event; kept here, it fails the export instead of the thread.
+    let writeError: Error | undefined;
+    out.on('error', (error) => { writeError ??= error; });
     let cursor: string | undefined;
     let complete = false;
     try {
@@ -89,7 +96,10 @@ export async function pullRecords(fetcher: RecordFetcher, kinds: readonly Record
         const page = await fetcher.listSamples(activity.id, { cursor, signal });
         for (const raw of page.chunks) {
           const chunk = toTrackChunk(raw, activity);
-          if (!out.write(`${serializeTrackLine(chunk)}\n`)) await once(out, 'drain');
+          const line = `${serializeTrackLine(chunk)}\n`;
+          onSpoolWrite?.(Buffer.byteLength(line));
+          if (writeError) throw writeError;
+          if (!out.write(line)) await once(out, 'drain');
           yield chunk;
         }
         cursor = page.nextCursor ?? undefined;
@@ -97,7 +107,8 @@ export async function pullRecords(fetcher: RecordFetcher, kinds: readonly Record
       complete = true;
     } finally {
       out.end();
-      await once(out, 'finish');
+      await finished(out).catch(() => undefined);
+      if (writeError) complete = false;
       // Only a track read to its end is reused; a reader that stopped early leaves nothing behind.
       if (complete) {
         await rename(`${target}.partial`, target);
@@ -106,6 +117,7 @@ export async function pullRecords(fetcher: RecordFetcher, kinds: readonly Record
         await rm(`${target}.partial`, { force: true });
       }
     }
+    if (writeError) throw writeError;
   }
   return {
     source: new MemoryRecordSource(records.values(), track),

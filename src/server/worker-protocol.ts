@@ -27,4 +27,5 @@ export type ExportWorkerMessage =
   | { type: 'planned'; estimatedBytes: number }
   | { type: 'progress'; progress: ServerJobProgress }
   | { type: 'done'; sizeBytes: number; skippedCount: number }
-  | { type: 'failed'; code: string; message: string; retryable: boolean };
+  /** `storageFullNeededBytes` is set when a write found the disk full (the runner words the message). */
+  | { type: 'failed'; code: string; message: string; retryable: boolean; storageFullNeededBytes?: number };

@@ -1,0 +1,35 @@
+// A full data disk, in words: which errors mean "no space left", how much is free, and the one message a job
+// or a request gets for it. The server catches these everywhere it writes (job rows, spool, archive).
+
+import { statfs } from 'node:fs/promises';
+
+/** errno codes of a write refused for lack of space: device full, disk quota, file over the size limit. */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** True when `error`, or any error in its `cause` chain, is a write refused for lack of space. */
+export function isStorageFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (STORAGE_FULL_CODES.has(String((e as NodeJS.ErrnoException).code))) return true;
+  }
+  return false;
+}
+
+/** Bytes an unprivileged writer may still use on the file system holding `dir` (statfs), or undefined if unknown. */
+export async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const figures = await statfs(dir);
+    return figures.bavail * figures.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * "storage full on the server: <what> needs about N bytes; F bytes are free" (or "could not be saved" when
+ * the need is unknown).
+ */
+export function storageFullMessage(what: string, neededBytes: number | undefined, free: number | undefined): string {
+  const freeText = free === undefined ? 'the free space could not be read' : `${free} bytes are free`;
+  const need = neededBytes === undefined ? 'could not be saved' : `needs about ${Math.max(0, Math.round(neededBytes))} bytes`;
+  return `storage full on the server: ${what} ${need}; ${freeText}`;
+}
