@@ -9,6 +9,7 @@ import { importFit, isFitHeader } from './fit.ts';
 import { importGpx } from './gpx.ts';
 import { importTakeawayExport, isTakeawayManifest } from './takeaway-export.ts';
 import { importTcx } from './tcx.ts';
+import { looksLikeXml } from './xml-stream.ts';
 import type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
 import { findStravaIndex, isZipHeader, parseStravaIndex, readZipMembers, type StravaActivityInfo } from './zip.ts';
 
@@ -34,13 +35,6 @@ class ImportFileError extends Error {}
 
 function hexOf(head: Uint8Array): string {
   return Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-}
-
-/** True when, after an optional UTF-8 BOM and whitespace, the bytes start with `<` (an XML document). */
-function looksLikeXml(head: Uint8Array): boolean {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x3c;
 }
 
 /** True when the head is UTF-8 text without NUL bytes (what a CSV must be). */

@@ -14,16 +14,82 @@ export function attributeOf(tag: SaxesTagNS, name: string): string | undefined {
   return tag.attributes[name]?.value;
 }
 
+/** Deeper than any GPX or TCX writer nests (they stay under 12); also what keeps parsing linear in the file size. */
+export const MAX_XML_DEPTH = 100;
+/** Bytes looked at for a byte order mark and the declaration's `encoding` before decoding starts. */
+const ENCODING_SNIFF_BYTES = 1024;
+
+function startsWith(bytes: Uint8Array, ...prefix: number[]): boolean {
+  return prefix.every((byte, i) => bytes[i] === byte);
+}
+
 /**
- * Parses UTF-8 XML from a chunk stream, calling `handler` per element. Malformed XML (an unclosed tag,
- * text before the declaration, a truncated file) throws `INVALID_INPUT` with the parser's line:column;
- * so does an error thrown by the handler, prefixed with the current line.
+ * The encoding of an XML document from its first bytes (XML 1.0 Appendix F): a byte order mark, UTF-16
+ * recognised by its `<` without one, else the declaration's `encoding="…"`, else UTF-8. Throws
+ * `INVALID_INPUT` for an encoding this platform cannot decode.
+ */
+export function xmlEncodingOf(head: Uint8Array): string {
+  if (startsWith(head, 0xef, 0xbb, 0xbf)) return 'utf-8';
+  if (startsWith(head, 0xfe, 0xff) || startsWith(head, 0x00, 0x3c)) return 'utf-16be';
+  if (startsWith(head, 0xff, 0xfe) || startsWith(head, 0x3c, 0x00)) return 'utf-16le';
+  let ascii = '';
+  for (let i = 0; i < Math.min(head.length, 200); i++) ascii += String.fromCharCode(head[i]);
+  const declared = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([^"']{1,40})["']/.exec(ascii)?.[1];
+  if (declared === undefined) return 'utf-8';
+  if (/^utf-?16/i.test(declared)) throw new ExportError('INVALID_INPUT', `XML declares encoding "${declared}" but has no UTF-16 byte order mark`);
+  try {
+    return new TextDecoder(declared).encoding;
+  } catch {
+    throw new ExportError('INVALID_INPUT', `XML declares an encoding this app cannot read: "${declared}"`);
+  }
+}
+
+/** True when the bytes, decoded as `xmlEncodingOf` says, start with `<` after optional whitespace. */
+export function looksLikeXml(head: Uint8Array): boolean {
+  let encoding = 'utf-8';
+  try {
+    encoding = xmlEncodingOf(head);
+  } catch {
+    // An unreadable declared encoding is reported by the parser, with its name.
+  }
+  return /^\s*</.test(new TextDecoder(encoding).decode(head.subarray(0, 64)));
+}
+
+/** The stream's first chunks joined until at least `count` bytes (or the end), and the rest of the stream after them. */
+async function splitHead(chunks: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; rest: AsyncIterator<Uint8Array> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  while (size < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  const head = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    head.set(part, offset);
+    offset += part.length;
+  }
+  return { head, rest: iterator };
+}
+
+/**
+ * Parses XML from a chunk stream, calling `handler` per element. The encoding comes from a byte order mark
+ * or the declaration (UTF-8, UTF-16, ISO-8859-1…, see `xmlEncodingOf`). Malformed XML (an unclosed tag, text
+ * before the declaration, a truncated file, bytes invalid in the encoding, elements nested deeper than
+ * `MAX_XML_DEPTH`) throws `INVALID_INPUT` with the parser's line:column; so does an error thrown by the
+ * handler, prefixed with the current line. The depth limit keeps the work linear: saxes resolves each
+ * element's namespace by walking the open elements, so unbounded nesting would cost depth² steps.
  */
 export async function parseXmlStream(chunks: AsyncIterable<Uint8Array>, handler: XmlHandler, signal?: AbortSignal): Promise<void> {
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   let text = '';
   let depth = 0;
+  parser.on('opentagstart', () => {
+    if (depth >= MAX_XML_DEPTH) throw new ExportError('INVALID_INPUT', `elements nested deeper than ${MAX_XML_DEPTH} levels; no GPX or TCX file nests like this`);
+  });
   parser.on('opentag', (tag) => {
     text = '';
     handler.open(tag, depth++);
@@ -39,17 +105,24 @@ export async function parseXmlStream(chunks: AsyncIterable<Uint8Array>, handler:
     text = '';
     handler.close(tag, own, --depth);
   });
+  let encoding = 'utf-8';
   try {
-    for await (const chunk of chunks) {
+    const { head, rest } = await splitHead(chunks, ENCODING_SNIFF_BYTES);
+    encoding = xmlEncodingOf(head);
+    const decoder = new TextDecoder(encoding, { fatal: true });
+    parser.write(decoder.decode(head, { stream: true }));
+    for (;;) {
       signal?.throwIfAborted();
-      parser.write(decoder.decode(chunk, { stream: true }));
+      const next = await rest.next();
+      if (next.done) break;
+      parser.write(decoder.decode(next.value, { stream: true }));
     }
     parser.write(decoder.decode());
     parser.close();
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') throw error;
     if (error instanceof ExportError) throw new ExportError(error.code, `line ${parser.line}: ${error.message}`, { cause: error });
-    if (error instanceof TypeError) throw new ExportError('INVALID_INPUT', `not valid UTF-8 text near line ${parser.line}`, { cause: error });
+    if (error instanceof TypeError) throw new ExportError('INVALID_INPUT', `not valid ${encoding} text near line ${parser.line}`, { cause: error });
     throw new ExportError('INVALID_INPUT', `malformed XML: ${(error as Error).message}`, { cause: error });
   }
 }
