@@ -17,7 +17,7 @@ export type JobFinishedListener = (job: ServerJob) => Promise<void>;
 
 /** How often progress reaches the disk, at most; the in-memory row is always current. */
 const PROGRESS_WRITE_INTERVAL_MS = 500;
-/** A job that failed this many times in a row (crashes included) stays FAILED. */
+/** A job that failed this many times in a row (crashes of the whole process included) stays FAILED. */
 const MAX_ATTEMPTS = 3;
 
 const BOOT_URL = new URL('./worker-boot.mjs', import.meta.url);
@@ -39,8 +39,9 @@ export class JobRunner {
 
   /**
    * Re-queues what a previous process left: PROCESSING jobs (their partial files were removed by the storage's
-   * init) go back to INITIATED, and every INITIATED job is queued in creation order. A COMPLETED job whose
-   * file is gone is marked FAILED rather than offered for download.
+   * init) go back to INITIATED, unless they already had MAX_ATTEMPTS runs (each counted on disk before it
+   * began): those end FAILED. Every INITIATED job is queued in creation order. A COMPLETED job whose file is
+   * gone is marked FAILED rather than offered for download.
    */
   async recover(): Promise<void> {
     // No worker runs yet, so everything in the spool is left over from a process that died.
@@ -49,7 +50,11 @@ export class JobRunner {
     }
     const jobs = this.store.all().sort((a, b) => a.createdAtMs - b.createdAtMs);
     for (const job of jobs) {
-      if (job.status === 'PROCESSING') {
+      if (job.status === 'PROCESSING' && job.attempts >= MAX_ATTEMPTS) {
+        // Every attempt ended with the process: running it again would only take the server down again.
+        const message = `the server stopped while running this export ${job.attempts} times (at most ${MAX_ATTEMPTS} attempts); it is not tried again`;
+        await this.endFailed(job.id, { code: 'INTERNAL', message });
+      } else if (job.status === 'PROCESSING') {
         await this.updateOrWarn(job.id, { status: 'INITIATED', updatedAtMs: Date.now(), progress: { ...job.progress, fraction: 0, bytesOut: 0 } });
       }
       if (job.status === 'COMPLETED' && (await this.storage.size(job.id)) === undefined) {
