@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { exitCleanlyOnSignals } = await import('../src/cli/interrupt.ts');
 const { main } = await import('../src/cli/main.ts');
+exitCleanlyOnSignals((line) => console.error(line));
 process.exitCode = await main(process.argv.slice(2));

@@ -1,30 +1,76 @@
 // A WritableStream onto a file that only appears under its name once complete: bytes go to `<name>.partial`,
-// which is renamed on close and deleted on abort, so a failed or cancelled export never looks finished.
+// which is renamed on close and deleted on abort and on every failure (a full disk, a failed rename), so a failed
+// or cancelled export never looks finished and leaves nothing behind. A full disk is reported with the bytes
+// written before it filled and the bytes free on that filesystem.
 
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { rename, rm, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
+import { formatBytes } from '../model/byte-size.ts';
+
+export function partialPathOf(path: string): string {
+  return `${path}.partial`;
+}
 
 export function fileSink(path: string): WritableStream<Uint8Array> {
-  const partialPath = `${path}.partial`;
-  const out = createWriteStream(partialPath);
+  const partialPath = partialPathOf(path);
+  let out: WriteStream | undefined;
   let failure: Error | undefined;
-  out.on('error', (error) => { failure = error; });
+  const discard = async (): Promise<void> => {
+    out?.destroy();
+    await rm(partialPath, { force: true });
+  };
+  const fail = async (error: unknown): Promise<never> => {
+    const written = out?.bytesWritten ?? 0;
+    await discard();
+    throw await withSpaceFigures(error, partialPath, written);
+  };
   return new WritableStream<Uint8Array>({
+    start() {
+      // Opened now rather than on the first write, so the file exists as soon as the sink does (the CLI removes
+      // it when interrupted); a failure to open surfaces on the first write, as a stream error.
+      try {
+        out = createWriteStream(partialPath, { fd: openSync(partialPath, 'w') });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      out.on('error', (error) => { failure = error; });
+      return undefined;
+    },
     async write(chunk) {
-      if (failure) throw failure;
-      // events.once rejects if the stream emits 'error' while we wait for 'drain'.
-      if (!out.write(chunk)) await once(out, 'drain');
+      try {
+        if (failure) throw failure;
+        // events.once rejects if the stream emits 'error' while we wait for 'drain'.
+        if (!out!.write(chunk)) await once(out!, 'drain');
+      } catch (error) {
+        await fail(error);
+      }
     },
     async close() {
-      out.end();
-      await once(out, 'finish');
-      if (failure) throw failure;
-      await rename(partialPath, path);
+      try {
+        out!.end();
+        await once(out!, 'finish');
+        if (failure) throw failure;
+        await rename(partialPath, path);
+      } catch (error) {
+        await fail(error);
+      }
     },
     async abort() {
-      out.destroy();
-      await rm(partialPath, { force: true });
+      await discard();
     },
   });
+}
+
+/** A full disk (ENOSPC) or quota (EDQUOT) in words with figures; any other error unchanged. */
+async function withSpaceFigures(error: unknown, partialPath: string, writtenBytes: number): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
+  const dir = dirname(partialPath);
+  const free = await statfs(dir).then((s) => s.bavail * s.bsize, () => undefined);
+  const freeText = free === undefined ? 'the free space could not be read' : `${formatBytes(free)} (${free} bytes) free there now`;
+  const what = code === 'ENOSPC' ? 'no space left on the filesystem of' : 'disk quota exceeded on';
+  return Object.assign(new Error(`${what} ${dir} after writing ${formatBytes(writtenBytes)} (${writtenBytes} bytes) `
+    + `of the archive; the unfinished file was removed, ${freeText} (${code})`, { cause: error }), { code });
 }

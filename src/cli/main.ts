@@ -1,14 +1,16 @@
 // The `takeaway` command: demo data, exports and verification from a terminal, on the same engine as the app.
 
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
 import { leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
 import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
-import { fileSink } from './file-sink.ts';
+import { fileSink, partialPathOf } from './file-sink.ts';
+import { removeIfInterrupted } from './interrupt.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
@@ -35,7 +37,8 @@ const USAGE = `Usage:
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip
 
-Exit codes: 0 done, 1 failed (the message says why), 2 usage error.`;
+Exit codes: 0 done, 1 failed (the message says why), 2 usage error, 128 + N when stopped by signal N
+(SIGINT 130, SIGTERM 143, SIGHUP 129; unfinished output is removed).`;
 
 export async function main(argv: string[]): Promise<number> {
   installNodeSha256();
@@ -94,6 +97,9 @@ async function exportCommand(argv: string[]): Promise<number> {
   if (!values.input) throw new UsageError('export needs --input FILE');
   if (!values.formats) throw new UsageError('export needs --formats, e.g. --formats fit,gpx,csv');
   if (!values.out && !values.plan) throw new UsageError('export needs --out FILE.zip (or --plan)');
+  if (values.out && (await stat(values.out).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`--out ${values.out} is a folder; give the archive's file name, e.g. --out ${join(values.out, 'export.zip')}`);
+  }
   const partSizeBytes = values['part-size'] === undefined ? undefined : parsePartSizeArg(values['part-size']);
   const request = requestSince(buildRequest({
     formats: values.formats, kinds: values.kinds, from: values.from, to: values.to, tags: values.tags,
@@ -116,26 +122,29 @@ async function exportCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify(plan, null, 2));
     return 0;
   }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new ExportError('ABORTED', 'interrupted'));
-  process.once('SIGINT', onSignal);
+  const out = values.out!;
+  const wholePath = partSizeBytes === undefined ? out : `${out}.whole`;
+  if (partSizeBytes !== undefined) removeIfInterrupted(wholePath);
   try {
-    const out = values.out!;
-    const wholePath = partSizeBytes === undefined ? out : `${out}.whole`;
-    const result = await runExport(request, input.source, fileSink(wholePath), {
-      registry: FORMAT_REGISTRY, plan, signal: controller.signal, skipped: input.skipped, onProgress: terminalProgress(), password,
+    const result = await runExport(request, input.source, cliFileSink(wholePath), {
+      registry: FORMAT_REGISTRY, plan, skipped: input.skipped, onProgress: terminalProgress(), password,
     });
     const { manifest } = result;
     if (partSizeBytes !== undefined) {
-      const split = await writeParts(wholePath, out, partSizeBytes, controller.signal);
+      const split = await writeParts(wholePath, out, partSizeBytes);
       console.error(`wrote ${split.parts.length} part(s): ${split.parts.map((p) => p.fileName).join(', ')}`);
     }
     console.error(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
       + `${manifest.skipped.length ? `, partial: ${manifest.skipped.length} records skipped as invalid (see manifest.json "skipped")` : ''}`
       + `${leftOutCount(manifest.leftOut) ? `, ${leftOutCount(manifest.leftOut)} left out of formats that cannot carry them (see manifest.json "leftOut")` : ''}`);
     return 0;
-  } finally {
-    process.off('SIGINT', onSignal);
+  } catch (error) {
+    if (isStorageFull(error)) {
+      const message = error instanceof ExportError ? error.message : `the destination is full: ${(error as Error).message}`;
+      throw new ExportError('QUOTA_EXCEEDED', `${message}; the whole archive needs about ${formatBytes(plan.estimatedBytes)}`
+        + `${partSizeBytes === undefined ? '' : ', twice that while it is split into parts'}`, { cause: error });
+    }
+    throw error;
   }
 }
 
@@ -148,14 +157,42 @@ async function verifyCommand(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-/** Repacks the finished archive at `wholePath` into parts next to `out` (named after it), then deletes it. */
-async function writeParts(wholePath: string, out: string, partSizeBytes: number, signal: AbortSignal): Promise<SplitResult> {
+/**
+ * Repacks the finished archive at `wholePath` into parts next to `out` (named after it), then deletes it. When
+ * the split fails, the parts written so far are removed too: a part set is complete or absent.
+ */
+async function writeParts(wholePath: string, out: string, partSizeBytes: number): Promise<SplitResult> {
+  const partPaths: string[] = [];
+  const forgetParts: (() => void)[] = [];
   try {
     const stem = basename(out).replace(/\.zip$/i, '');
-    return await withFileZipReader(wholePath, (reader) => splitExport(reader, partSizeBytes, async (_n, name) => fileSink(join(dirname(out), name)), { stem, signal }));
+    const split = await withFileZipReader(wholePath, (reader) => splitExport(reader, partSizeBytes, async (_n, name) => {
+      const path = join(dirname(out), name);
+      partPaths.push(path);
+      forgetParts.push(removeIfInterrupted(path));
+      return cliFileSink(path);
+    }, { stem }));
+    for (const forget of forgetParts) forget();
+    return split;
+  } catch (error) {
+    await Promise.all(partPaths.map((path) => rm(path, { force: true })));
+    throw error;
   } finally {
     await rm(wholePath, { force: true });
   }
+}
+
+/** A file sink whose `.partial` is removed when a signal stops the CLI (src/cli/interrupt.ts). */
+function cliFileSink(path: string): WritableStream<Uint8Array> {
+  removeIfInterrupted(partialPathOf(path));
+  return fileSink(path);
+}
+
+/** A full destination, whether the engine already said so or a raw ENOSPC/EDQUOT came from the split. */
+function isStorageFull(error: unknown): boolean {
+  if (error instanceof ExportError) return error.code === 'QUOTA_EXCEEDED';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** The first line of the file, without its line ending; an empty password is refused. */

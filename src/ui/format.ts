@@ -6,18 +6,7 @@ export function formatCount(n: number): string {
   return numberFormat.format(n);
 }
 
-/** Bytes as B, KB, MB or GB (decimal units, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+export { formatBytes } from '../model/byte-size.ts';
 
 /** Seconds as "42 s", "3 min 5 s", "1 h 12 min". */
 export function formatDuration(seconds: number): string {
