@@ -4,10 +4,11 @@
 // written before it filled and the bytes free on that filesystem.
 
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
-import { rename, rm, statfs } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { formatBytes } from '../model/byte-size.ts';
+import { freeBytes, isStorageFull } from '../server/storage-full.ts';
 
 export function partialPathOf(path: string): string {
   return `${path}.partial`;
@@ -63,14 +64,19 @@ export function fileSink(path: string): WritableStream<Uint8Array> {
   });
 }
 
-/** A full disk (ENOSPC) or quota (EDQUOT) in words with figures; any other error unchanged. */
+const FULL_WORDS: Record<string, string> = {
+  ENOSPC: 'no space left on the filesystem of',
+  EDQUOT: 'disk quota exceeded on',
+  EFBIG: 'the file grew too large for the filesystem of',
+};
+
+/** A full disk (ENOSPC, EDQUOT, EFBIG) in words with figures; any other error unchanged. */
 async function withSpaceFigures(error: unknown, partialPath: string, writtenBytes: number): Promise<unknown> {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
+  if (!isStorageFull(error)) return error;
+  const code = String((error as NodeJS.ErrnoException).code);
   const dir = dirname(partialPath);
-  const free = await statfs(dir).then((s) => s.bavail * s.bsize, () => undefined);
+  const free = await freeBytes(dir);
   const freeText = free === undefined ? 'the free space could not be read' : `${formatBytes(free)} (${free} bytes) free there now`;
-  const what = code === 'ENOSPC' ? 'no space left on the filesystem of' : 'disk quota exceeded on';
-  return Object.assign(new Error(`${what} ${dir} after writing ${formatBytes(writtenBytes)} (${writtenBytes} bytes) `
+  return Object.assign(new Error(`${FULL_WORDS[code] ?? 'no space left on'} ${dir} after writing ${formatBytes(writtenBytes)} (${writtenBytes} bytes) `
     + `of the archive; the unfinished file was removed, ${freeText} (${code})`, { cause: error }), { code });
 }

@@ -11,6 +11,7 @@ import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
 import { fileSink, partialPathOf } from './file-sink.ts';
 import { removeIfInterrupted } from './interrupt.ts';
+import { isStorageFull } from '../server/storage-full.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
@@ -186,13 +187,6 @@ async function writeParts(wholePath: string, out: string, partSizeBytes: number)
 function cliFileSink(path: string): WritableStream<Uint8Array> {
   removeIfInterrupted(partialPathOf(path));
   return fileSink(path);
-}
-
-/** A full destination, whether the engine already said so or a raw ENOSPC/EDQUOT came from the split. */
-function isStorageFull(error: unknown): boolean {
-  if (error instanceof ExportError) return error.code === 'QUOTA_EXCEEDED';
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** The first line of the file, without its line ending; an empty password is refused. */
