@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
-import { leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
+import { LOCKED_TEXT, leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
 import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
@@ -17,6 +17,7 @@ import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
 import { writeDemoJsonl } from './demo-jsonl.ts';
 import { withFileZipReader } from './file-zip-reader.ts';
+import { tempFileSpool } from './verify-spool.ts';
 import { UsageError } from './usage-error.ts';
 import { installNodeSha256 } from './node-sha256.ts';
 import { installNodeEntryCodec } from './node-entry-codec.ts';
@@ -36,7 +37,7 @@ const USAGE = `Usage:
                   [--time-style local|utc]   (CSV/XLSX/PDF times: local with offset plus UTC (default), or UTC only, ending in Z)
                   [--units metric|imperial]   (CSV/XLSX/PDF: km, m, kg, °C (default) or mi, ft, lb, °F; FIT/TCX/GPX/JSON/XML keep their standard units)
                   [--plan]   (print the plan, write nothing)
-  takeaway verify export.zip
+  takeaway verify export.zip [--password-file FILE]   (FILE: the password of an encrypted export)
 
 Exit codes: 0 done, 1 failed (the message says why), 2 usage error, 128 + N when stopped by signal N
 (SIGINT 130, SIGTERM 143, SIGHUP 129; unfinished output is removed).`;
@@ -150,11 +151,17 @@ async function exportCommand(argv: string[]): Promise<number> {
 }
 
 async function verifyCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('verify needs one archive: takeaway verify export.zip');
-  const report = await withFileZipReader(positionals[0], (reader) => verifyExport(reader));
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { 'password-file': { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('verify needs one archive: takeaway verify export.zip [--password-file FILE]');
+  const password = values['password-file'] === undefined ? undefined : await readPasswordFile(values['password-file']);
+  const report = await withFileZipReader(positionals[0], (reader) => verifyExport(reader, { password, spool: tempFileSpool }));
+  if (report.locked) {
+    console.log(`${positionals[0]}: ${LOCKED_TEXT[report.locked]}${report.locked === 'no-password' ? ' (--password-file FILE)' : ''}`);
+    return 1;
+  }
   for (const problem of report.problems) console.log(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
-  console.log(report.ok ? `OK ${report.filesChecked} files match manifest.json` : `FAILED ${report.problems.length} problem(s)`);
+  const what = report.encrypted ? 'files of the encrypted export match its manifest.json' : 'files match manifest.json';
+  console.log(report.ok ? `OK ${report.filesChecked} ${what}` : `FAILED ${report.problems.length} problem(s)`);
   return report.ok ? 0 : 1;
 }
 

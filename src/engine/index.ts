@@ -2,7 +2,8 @@
 
 export { planExport, type ExportPlan, type PlannedFormat } from './plan.ts';
 export { runExport, APP_VERSION, type EntryWritten, type ExportResult, type RunOptions } from './run.ts';
-export { verifyExport, type VerifyProblem, type VerifyReport, type ZipSource } from './verify.ts';
+export { verifyExport, type VerifyOptions, type VerifyProblem, type VerifyReport, type VerifySpool, type ZipSource } from './verify.ts';
+export { LOCKED_TEXT, type VerifyLock } from './verify-words.ts';
 export { FORMAT_ORDER, type FormatRegistry } from './format-order.ts';
 export type { ExportProgress, ProgressListener } from './progress.ts';
 export { leftOutCount, summariseManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.ts';

@@ -1,9 +1,12 @@
 // verify(): re-reads an export and recomputes every file's size and SHA-256 against its manifest,
-// reporting each mismatch by file. Streams each entry; never holds the archive in memory.
+// reporting each mismatch by file. Streams each entry; never holds the archive in memory (an encrypted export's
+// inner zip is decrypted into a spool first, see `VerifyOptions.spool`).
 
-import { ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js';
+import { BlobReader, ERR_INVALID_PASSWORD, ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js';
 import { CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest } from './manifest.ts';
+import { ENCRYPTED_INNER_PATH } from './run.ts';
 import { createSha256 } from './sha256.ts';
+import type { VerifyLock } from './verify-words.ts';
 
 export type ZipSource = ConstructorParameters<typeof ZipReader>[0];
 
@@ -18,9 +21,34 @@ export interface VerifyReport {
   filesChecked: number;
   problems: VerifyProblem[];
   manifest?: Manifest;
+  /** The archive is a password-protected export: one AES-256 entry holding the export (see run.ts). */
+  encrypted?: boolean;
+  /**
+   * Why an encrypted export's files were not checked: no password was given, or it is wrong. Says nothing of
+   * damage; `ok` is false and `problems` empty.
+   */
+  locked?: VerifyLock;
 }
 
-export async function verifyExport(zipSource: ZipSource, options: { signal?: AbortSignal } = {}): Promise<VerifyReport> {
+/** Where an encrypted export's inner zip is decrypted to, so it can be read at random like any export. */
+export interface VerifySpool {
+  /** Takes the inner zip's bytes; closed when they are all written. */
+  writable: WritableStream<Uint8Array>;
+  /** The written bytes, to read (after `writable` closed). */
+  reader(): Promise<ZipSource>;
+  /** Deletes what was written; called once, whatever happened. */
+  release(): Promise<void>;
+}
+
+export interface VerifyOptions {
+  signal?: AbortSignal;
+  /** The password of an encrypted export; never stored. */
+  password?: string;
+  /** Opens the spool for an encrypted export's inner zip. Default: a Blob (the browser keeps big ones on disk). */
+  spool?: () => Promise<VerifySpool>;
+}
+
+export async function verifyExport(zipSource: ZipSource, options: VerifyOptions = {}): Promise<VerifyReport> {
   const reader = new ZipReader(zipSource, { checkSignature: true, signal: options.signal });
   const problems: VerifyProblem[] = [];
   try {
@@ -31,6 +59,8 @@ export async function verifyExport(zipSource: ZipSource, options: { signal?: Abo
       return { ok: false, filesChecked: 0, problems: [{ path: '(archive)', problem: 'unreadable', detail: messageOf(error) }] };
     }
     const byPath = new Map(entries.filter((e): e is FileEntry => !e.directory).map((e) => [e.filename, e]));
+    const inner = byPath.get(ENCRYPTED_INNER_PATH);
+    if (byPath.size === 1 && inner?.encrypted) return await verifyEncrypted(inner, options);
     const manifestEntry = byPath.get(MANIFEST_PATH);
     if (!manifestEntry) return { ok: false, filesChecked: 0, problems: [{ path: MANIFEST_PATH, problem: 'missing', detail: 'the archive has no manifest.json' }] };
     let manifest: Manifest;
@@ -69,6 +99,53 @@ export async function verifyExport(zipSource: ZipSource, options: { signal?: Abo
   } finally {
     await reader.close();
   }
+}
+
+/** Decrypts the one entry of an encrypted export into a spool and verifies the export inside. */
+async function verifyEncrypted(entry: FileEntry, options: VerifyOptions): Promise<VerifyReport> {
+  const locked = (why: VerifyLock): VerifyReport => ({ ok: false, filesChecked: 0, problems: [], encrypted: true, locked: why });
+  if (!options.password) return locked('no-password');
+  const spool = await (options.spool ?? blobSpool)();
+  try {
+    try {
+      await entry.getData(spool.writable, { password: options.password, signal: options.signal });
+    } catch (error) {
+      if (error instanceof Error && error.message === ERR_INVALID_PASSWORD) return locked('wrong-password');
+      options.signal?.throwIfAborted();
+      return { ok: false, filesChecked: 0, encrypted: true, problems: [{ path: ENCRYPTED_INNER_PATH, problem: 'unreadable', detail: messageOf(error) }] };
+    }
+    const report = await verifyExport(await spool.reader(), { signal: options.signal });
+    return { ...report, encrypted: true };
+  } finally {
+    await spool.release();
+  }
+}
+
+/** Bytes the default spool gathers before it folds them into its Blob. */
+const BLOB_SPOOL_STEP_BYTES = 8 * 1024 * 1024;
+
+/** The default spool: the inner zip as a Blob, grown every few MB (a browser moves big Blobs out of the page's memory). */
+async function blobSpool(): Promise<VerifySpool> {
+  let blob = new Blob([]);
+  let pending: Uint8Array<ArrayBuffer>[] = [];
+  let pendingBytes = 0;
+  const fold = (): void => {
+    blob = new Blob([blob, ...pending]);
+    pending = [];
+    pendingBytes = 0;
+  };
+  return {
+    writable: new WritableStream<Uint8Array>({
+      write(chunk) {
+        pending.push(new Uint8Array(chunk));
+        pendingBytes += chunk.byteLength;
+        if (pendingBytes >= BLOB_SPOOL_STEP_BYTES) fold();
+      },
+      close: fold,
+    }),
+    reader: async () => new BlobReader(blob),
+    release: async () => { blob = new Blob([]); pending = []; },
+  };
 }
 
 async function hashEntry(entry: FileEntry): Promise<{ size: number; sha256: string }> {

@@ -112,7 +112,8 @@ export interface ExportWorkerApi {
   /** Cancels a queued or running job; false when none is known. */
   cancel(jobId: string): Promise<boolean>;
   /** Re-checks every file of a kept export against its manifest. */
-  verify(historyId: string): Promise<VerifyReport>;
+  /** `password`: an encrypted export's, used for this check only and never stored. */
+  verify(historyId: string, password?: string): Promise<VerifyReport>;
   /** The zip of a kept export (a disk-backed OPFS File), or undefined when it is gone. */
   savedZip(historyId: string): Promise<File | undefined>;
   /** PDF and CSV files of a kept export, for browsers whose share sheet refuses zips. */

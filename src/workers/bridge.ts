@@ -96,8 +96,8 @@ export class WorkerBridge {
     return this.call((api) => api.cancel(jobId));
   }
 
-  verify(historyId: string, signal?: AbortSignal) {
-    return this.call((api) => api.verify(historyId), signal);
+  verify(historyId: string, password?: string, signal?: AbortSignal) {
+    return this.call((api) => api.verify(historyId, password), signal);
   }
 
   savedZip(historyId: string) {

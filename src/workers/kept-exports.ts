@@ -28,11 +28,14 @@ export async function keptZip(db: TakeawayDb, id: string): Promise<File | undefi
   return undefined;
 }
 
-export async function verifyKept(db: TakeawayDb, id: string): Promise<VerifyReport> {
+/** Verifies a kept export; an encrypted one needs its `password` (used here only, never stored). */
+export async function verifyKept(db: TakeawayDb, id: string, password?: string): Promise<VerifyReport> {
   const file = await keptZip(db, id);
   if (!file) throw new ExportError('INVALID_INPUT', 'this export is no longer kept on this device');
-  const report = await verifyExport(new BlobReader(file));
-  await db.exportHistory.update(id, { verified: { ok: report.ok, atMs: Date.now(), problems: report.problems.length } } as never);
+  const report = await verifyExport(new BlobReader(file), { password });
+  // A missing or wrong password says nothing about the archive: the last verify result stays as it was.
+  const known = report.locked ? {} : { verified: { ok: report.ok, atMs: Date.now(), problems: report.problems.length } };
+  await db.exportHistory.update(id, { ...known, ...(report.encrypted ? { encrypted: true } : {}) } as never);
   return report;
 }
 

@@ -119,6 +119,38 @@ test('privacy options and a password: encrypted zip that 7-Zip opens, transforma
   expect(stored).toContain('"encrypted":true');
 });
 
+test('History marks a password export and verifies it only with its password, which it does not keep', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await loadSmallDemo(page);
+  await page.getByRole('link', { name: 'Export' }).click();
+  await page.getByLabel('Password (optional)').fill(PASSWORD);
+  await chooseYearExport(page, /App storage, then download/);
+  const download = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Start export' }).click();
+  await download;
+
+  await page.getByRole('link', { name: 'History' }).click();
+  const row = page.locator('li.history').first();
+  await expect(row.locator('.badge.encrypted')).toHaveText('Encrypted');
+  await expect(row.locator('.badge.done')).toHaveText('Done');
+  const verify = row.getByRole('button', { name: 'Verify', exact: true });
+  await expect(verify).toHaveAttribute('aria-expanded', 'false');
+  await verify.click();
+  const form = row.getByRole('form', { name: 'Verify the encrypted export' });
+  const field = form.getByLabel('Password of this export');
+  await expect(field).toBeFocused();
+  await field.fill('not-the-password');
+  await form.getByRole('button', { name: 'Verify with this password' }).click();
+  await expect(row.getByRole('status')).toHaveText('Wrong password: this export was encrypted with another one.', { timeout: 60_000 });
+  await expect(field).toHaveValue('');
+  await field.fill(PASSWORD);
+  await form.getByRole('button', { name: 'Verify with this password' }).click();
+  await expect(row.getByRole('status')).toHaveText(/^Verified: \d+ files of the encrypted export match the manifest\.$/, { timeout: 60_000 });
+  await expect(row).toContainText(/Last verified .*: every file matches its checksum\./);
+  expect(await dumpBrowserStorage(page)).not.toContain(PASSWORD);
+});
+
 test('Delete everything, after a confirmation, leaves no database and no OPFS file and says it is done', async ({ page }) => {
   await openApp(page);
   await loadSmallDemo(page);

@@ -104,6 +104,26 @@ describe('takeaway verify', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/FAIL activities\/gpx\/[^:]+\.gpx/);
   }, 120_000);
+
+  it('verifies a password export with --password-file, and exits 1 saying why without it or with a wrong one', () => {
+    const out = join(dir, 'secret.zip');
+    const passwordFile = join(dir, 'password.txt');
+    const wrongFile = join(dir, 'wrong.txt');
+    writeFileSync(passwordFile, 'a long pass phrase for verify\n');
+    writeFileSync(wrongFile, 'not the pass phrase\n');
+    expect(exportTo(out, '--formats', 'gpx,csv', '--password-file', passwordFile).status).toBe(0);
+
+    const right = takeaway('verify', out, '--password-file', passwordFile);
+    expect(right.status, right.stdout + right.stderr).toBe(0);
+    expect(right.stdout).toMatch(/^OK \d+ files of the encrypted export match its manifest\.json$/m);
+    const none = takeaway('verify', out);
+    expect(none.status).toBe(1);
+    expect(none.stdout).toContain('encrypted: give the password to verify (--password-file FILE)');
+    const wrong = takeaway('verify', out, '--password-file', wrongFile);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain('wrong password');
+    for (const result of [none, wrong]) expect(result.stdout + result.stderr).not.toMatch(/missing|FAIL/);
+  }, 120_000);
 });
 
 describe('takeaway usage', () => {

@@ -176,6 +176,23 @@ describe('encrypted exports', () => {
     expect(report.ok, JSON.stringify(report.problems)).toBe(true);
   });
 
+  it('verifies with the right password, and without one or with a wrong one says so instead of reporting damage', async () => {
+    const right = await verifyExport(new Uint8ArrayReader(archive), { password });
+    expect(right, JSON.stringify(right.problems)).toMatchObject({ ok: true, encrypted: true, filesChecked: plain.manifest.files.length });
+    expect(right.manifest?.files).toEqual(plain.manifest.files);
+    expect(await verifyExport(new Uint8ArrayReader(archive))).toEqual({ ok: false, filesChecked: 0, problems: [], encrypted: true, locked: 'no-password' });
+    expect(await verifyExport(new Uint8ArrayReader(archive), { password: `${password}!` })).toEqual({ ok: false, filesChecked: 0, problems: [], encrypted: true, locked: 'wrong-password' });
+  });
+
+  it('reports a damaged encrypted export as unreadable, not as a wrong password', async () => {
+    const damaged = archive.slice();
+    damaged[Math.floor(damaged.length / 2)] ^= 0xff;
+    const report = await verifyExport(new Uint8ArrayReader(damaged), { password });
+    expect(report.locked).toBeUndefined();
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => [p.path, p.problem])).toEqual([[ENCRYPTED_INNER_PATH, 'unreadable']]);
+  });
+
   it('fails to open with a wrong password', () => {
     const dir = mkdtempSync(join(tmpdir(), 'takeaway-privacy-'));
     const result = sevenZip(archivePath, dir, 'correct horse battery staple 43');

@@ -5,6 +5,8 @@ import { liveQuery } from 'dexie';
 import { FORMAT_META } from '../../formats/meta.ts';
 import type { FormatId } from '../../model/request.ts';
 import type { HistoryRow } from '../../workers/api.ts';
+import type { VerifyReport } from '../../engine/verify.ts';
+import { LOCKED_TEXT } from '../../engine/verify-words.ts';
 import { downloadFile } from '../../platform/save.ts';
 import { bridge, readDb } from '../services.ts';
 import { formatBytes, formatCount, formatDate, formatDateTime, fromDateInput } from '../format.ts';
@@ -114,8 +116,19 @@ function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<strin
   );
 }
 
+/** What a verify found, in words; an encrypted export without its password is not called damaged. */
+function verifyNote(report: VerifyReport): string {
+  if (report.locked) return `${LOCKED_TEXT[report.locked].replace(/^./, (c) => c.toUpperCase())}.`;
+  const what = report.encrypted ? 'files of the encrypted export' : 'files';
+  return report.ok ? `Verified: ${report.filesChecked} ${what} match the manifest.` : `Verify found ${report.problems.length} problem(s): ${report.problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}`;
+}
+
 function HistoryItem({ row }: { row: HistoryRow }) {
   const { isBusy, note, run } = useBusyAction();
+  const [isAskingPassword, setAskingPassword] = useState(false);
+  const password = useRef<HTMLInputElement>(null);
+  const ids = useId();
+  useEffect(() => { if (isAskingPassword) password.current?.focus(); }, [isAskingPassword]);
   const isKept = row.status === 'DONE' && (!!row.opfsPath || !!row.handle);
   // A failed export, or a finished one that skipped records (rows from before the count: its kept zip may list some).
   // Records a format left out by design (a pool swim in GPX) are no failure and offer no retry.
@@ -125,7 +138,10 @@ function HistoryItem({ row }: { row: HistoryRow }) {
     <li className="card history" data-status={row.status} data-id={row.id}>
       <div className="history-head">
         <h2>{formatDateTime(row.createdAtMs)}</h2>
-        <span className={`badge ${isPartial ? 'partial' : row.status.toLowerCase()}`}>{isPartial ? 'Partial' : STATUS_TEXT[row.status]}</span>
+        <span className="badges">
+          <span className={`badge ${isPartial ? 'partial' : row.status.toLowerCase()}`}>{isPartial ? 'Partial' : STATUS_TEXT[row.status]}</span>
+          {row.encrypted && <span className="badge encrypted" title="AES-256 with a password Takeaway never keeps">Encrypted</span>}
+        </span>
       </div>
       <p>
         {row.formats.map((f) => FORMAT_META[f]?.label ?? f).join(', ')}
@@ -150,15 +166,35 @@ function HistoryItem({ row }: { row: HistoryRow }) {
           })}>Download</button>
         )}
         {isKept && row.opfsPath && <ShareButton historyId={row.id} />}
-        {isKept && (
+        {isKept && !row.encrypted && !isAskingPassword && (
           <button type="button" className="secondary" disabled={isBusy} onClick={() => run(async () => {
             const report = await bridge.verify(row.id);
-            return report.ok ? `Verified: ${report.filesChecked} files match the manifest.` : `Verify found ${report.problems.length} problem(s): ${report.problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}`;
+            if (report.locked) setAskingPassword(true);
+            return verifyNote(report);
           })}>Verify</button>
+        )}
+        {isKept && (row.encrypted || isAskingPassword) && (
+          <button type="button" className="secondary" disabled={isBusy} aria-expanded={isAskingPassword} aria-controls={`${ids}-verify`}
+            onClick={() => setAskingPassword(!isAskingPassword)}>Verify</button>
         )}
         <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
+      {isKept && isAskingPassword && (
+        <form id={`${ids}-verify`} className="verify-password" aria-label="Verify the encrypted export" onSubmit={(event) => {
+          event.preventDefault();
+          const input = password.current!;
+          const typed = input.value;
+          input.value = ''; // the password is used for this check only, never kept
+          void run(async () => verifyNote(await bridge.verify(row.id, typed)));
+        }}>
+          <div className="field">
+            <label htmlFor={`${ids}-password`}>Password of this export</label>
+            <input id={`${ids}-password`} ref={password} type="password" autoComplete="off" required />
+          </div>
+          <button type="submit" disabled={isBusy}>Verify with this password</button>
+        </form>
+      )}
       {hasLeftovers && (row.encrypted
         ? <p className="muted" data-testid="encrypted-no-retry">Encrypted with a password, which Takeaway never keeps: to retry, start the export again from the wizard with a password.</p>
         : <RetryWhatFailed jobId={row.id} hasFailed={row.status === 'FAILED'} zipPath={row.opfsPath} label={formatDateTime(row.createdAtMs)} />)}
