@@ -29,6 +29,8 @@ describe('formatDecimal', () => {
     expect(formatDecimal(-3e-7, 7)).toBe('-0.0000003');
     expect(formatDecimal(-0.00000001, 7)).toBe('0');
     expect(formatDecimal(1e22, 2)).toBe('10000000000000000000000');
+    expect(formatDecimal(1e308, 2)).toBe(BigInt(1e308).toString());
+    expect(formatDecimal(-1e308, 9)).toMatch(/^-1\d{308}$/);
   });
 
   it('round-trips positions to 1e-7 degrees', () => {

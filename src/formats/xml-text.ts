@@ -30,13 +30,15 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
  * Example: `formatDecimal(47.123456789, 7)` → `"47.1234568"`, `formatDecimal(12, 2)` → `"12"`.
  */
 export function formatDecimal(value: number, maxDecimals: number): string {
+  // An integer at this size already; scaling it first could overflow to Infinity (1e308 × 100).
+  if (value >= 1e21 || value <= -1e21) return BigInt(value).toString();
   const scale = POW10[maxDecimals]!;
   const rounded = Math.round(value * scale) / scale;
   if (rounded === 0) return '0';
   const abs = rounded < 0 ? -rounded : rounded;
   // String() switches to exponent notation below 1e-6 and from 1e21; xsd:decimal forbids exponents.
   if (abs >= 1e-6 && abs < 1e21) return String(rounded);
-  if (abs >= 1e21) return BigInt(rounded).toString(); // an integer at this size; toFixed would use an exponent
+  if (abs >= 1e21) return BigInt(rounded).toString(); // 1e21 - 0.5 rounds up to it; toFixed would use an exponent
   return trimZeros(rounded.toFixed(maxDecimals));
 }
 

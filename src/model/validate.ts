@@ -39,6 +39,13 @@ type Json = Record<string, unknown>;
 const MIN_UTC_OFFSET_MIN = -720;
 const MAX_UTC_OFFSET_MIN = 840;
 const MAX_WEIGHT_KG = 700;
+/**
+ * Largest total or lap figure (seconds, metres, calories, bpm…): a trillion is beyond any activity, and below it
+ * sums, averages and the formats' scaled integers (FIT's milliseconds, TCX's decimals) stay finite; 1e308 would not.
+ */
+const MAX_TOTAL_VALUE = 1e12;
+/** More steps than anyone walks in a day (7,000 km); also keeps the figure a plain integer in every format. */
+const MAX_STEP_COUNT = 1e7;
 
 /**
  * Validates one record from outside and returns it normalised: optional arrays default to `[]`,
@@ -236,9 +243,13 @@ const TOTALS_FIELDS = [
 
 function readTotals(obj: Json, path: string): Json {
   const out: Json = { ...obj };
-  out.elapsedS = requireNumber(obj, 'elapsedS', { min: 0, path });
-  out.timerS = requireNumber(obj, 'timerS', { min: 0, path });
-  for (const key of TOTALS_FIELDS) setOptional(out, key, optionalNumber(obj, key, { min: 0, path }));
+  const total = (key: string, value: number | undefined) => {
+    if (value !== undefined && value > MAX_TOTAL_VALUE) throw new Invalid(join(path, key), `= ${value} is above ${MAX_TOTAL_VALUE}, more than any activity reaches`);
+    return value;
+  };
+  out.elapsedS = total('elapsedS', requireNumber(obj, 'elapsedS', { min: 0, path }));
+  out.timerS = total('timerS', requireNumber(obj, 'timerS', { min: 0, path }));
+  for (const key of TOTALS_FIELDS) setOptional(out, key, total(key, optionalNumber(obj, key, { min: 0, path })));
   return out;
 }
 
@@ -287,7 +298,9 @@ function optionalDevice(value: unknown): Json | undefined {
 
 function readSteps(obj: Json, out: Json): void {
   out.date = requireDate(obj, 'date');
-  out.stepCount = requireCount(obj, 'stepCount');
+  const stepCount = requireCount(obj, 'stepCount');
+  if (stepCount > MAX_STEP_COUNT) throw new Invalid('stepCount', `= ${stepCount} is above ${MAX_STEP_COUNT}, more than anyone walks in a day`);
+  out.stepCount = stepCount;
 }
 
 function readWeight(obj: Json, out: Json): void {

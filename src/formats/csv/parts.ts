@@ -4,6 +4,7 @@
 import type { Activity, DailySteps, FieldValue, GenericRecord, Sleep, TrackChunk, Weight } from '../../model/records.ts';
 import type { TimeStyle, UnitSystem } from '../../model/request.ts';
 import type { BytePieceWriter } from '../text-writer.ts';
+import { formatDecimal } from '../xml-text.ts';
 import { IsoTimeFormatter, formatIsoLocal, formatIsoUtc } from '../time-format.ts';
 import { fahrenheitFromC, feetFromM, milesFromM, mphFromMps, poundsFromKg } from '../units.ts';
 
@@ -53,20 +54,7 @@ export function textCell(value: string | undefined | null, isFormulaSafe: boolea
  */
 export function numberCell(value: number | undefined | null, decimals = VALUE_DECIMALS): string {
   if (value === undefined || value === null || !Number.isFinite(value)) return '';
-  const scale = POWERS_OF_TEN[decimals];
-  const rounded = Math.round(value * scale) / scale;
-  if (rounded === 0) return '0';
-  const text = String(rounded);
-  // String() switches to exponent notation below 1e-6 and from 1e21 on.
-  if (text.includes('e')) return plainDecimal(rounded, decimals);
-  return text;
-}
-
-const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-
-function plainDecimal(value: number, decimals: number): string {
-  if (Math.abs(value) >= 1e21) return BigInt(Math.round(value)).toString();
-  return value.toFixed(decimals).replace(/\.?0+$/, '');
+  return formatDecimal(value, decimals);
 }
 
 /** Joins cells into one CSV line with its CRLF. */

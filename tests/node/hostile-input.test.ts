@@ -1,0 +1,74 @@
+// Hostile and mutated input through the real importer and the real CLI: every file either imports or is refused
+// with a reason in words, never INTERNAL, never a hang (issue 19).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importFiles, type ImportFile, type ImportItem } from '../../src/import/index.ts';
+import { REPO_ROOT } from '../helpers/zip-files.ts';
+
+const BIN = join(REPO_ROOT, 'bin/takeaway.mjs');
+const NOW_MS = Date.UTC(2026, 0, 1);
+const T0 = Date.UTC(2026, 2, 1, 7);
+const encoder = new TextEncoder();
+const dir = mkdtempSync(join(tmpdir(), 'takeaway-hostile-'));
+
+function takeaway(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+}
+
+async function importAll(files: ImportFile[]): Promise<ImportItem[]> {
+  const items: ImportItem[] = [];
+  for await (const item of importFiles(files, { nowMs: NOW_MS })) items.push(item);
+  return items;
+}
+
+function activityLine(id: string, lap: Record<string, number>): string {
+  return JSON.stringify({
+    kind: 'activity', id, updatedAtMs: 0, sport: 'running', name: id, startTimeMs: T0, utcOffsetMin: 0,
+    totals: { elapsedS: 2, timerS: 2 }, sampleCount: 3, channels: ['lat', 'lon'],
+    laps: [{ startTimeMs: T0, startIndex: 0, endIndex: 3, elapsedS: 2, timerS: 2, ...lap }],
+  });
+}
+function trackLine(id: string): string {
+  return JSON.stringify({ kind: 'track', activityId: id, seq: 0, startIndex: 0, count: 3, timeMs: [T0, T0 + 1000, T0 + 2000], lat: [47, 47.001, 47.002], lon: [8, 8, 8] });
+}
+
+describe('huge but finite numbers (issue 19 item 9)', () => {
+  it('skips and lists an activity whose lap says 1e308 s or m, in every format, instead of failing the export', () => {
+    const input = join(dir, 'huge.jsonl');
+    writeFileSync(input, [
+      JSON.stringify({ takeaway: 'jsonl', version: 1 }),
+      activityLine('a-timer', { timerS: 1e308 }), trackLine('a-timer'),
+      activityLine('a-distance', { distanceM: 1e308 }), trackLine('a-distance'),
+      activityLine('a-fine', {}), trackLine('a-fine'),
+      JSON.stringify({ kind: 'steps', id: 'st-huge', updatedAtMs: 0, date: '2026-03-01', stepCount: 1e308 }),
+      JSON.stringify({ kind: 'record', id: 'r-huge', updatedAtMs: 0, recordType: 'reading', timestampMs: T0, utcOffsetMin: 0, title: 'x', fields: { value: 1e308 } }),
+      '',
+    ].join('\n'));
+    const out = join(dir, 'huge.zip');
+    const result = takeaway('export', '--input', input, '--formats', 'fit,tcx,gpx,csv,json,xml,xlsx,pdf', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.stderr).not.toContain('INTERNAL');
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
+    // Their track lines are listed too, as lines that follow no valid activity.
+    expect(manifest.skipped.filter((s: { kind: string }) => s.kind !== 'unknown').map((s: { id: string }) => s.id).sort()).toEqual(['a-distance', 'a-timer', 'st-huge']);
+    expect(manifest.skipped.find((s: { id: string }) => s.id === 'a-timer').reason).toMatch(/laps\[0\]\.timerS = 1e\+308 is above/);
+    const records = spawnSync('unzip', ['-p', out, 'records/reading.csv'], { encoding: 'utf8' }).stdout;
+    expect(records).toContain(BigInt(1e308).toString());
+    expect(records).not.toContain('Infinity');
+    expect(spawnSync('unzip', ['-l', out], { encoding: 'utf8' }).stdout).toMatch(/activities\/tcx\/.*a-fine\.tcx/);
+  }, 120_000);
+
+  it('refuses a TCX whose lap TotalTimeSeconds is 1e308 by name, and imports the next file', async () => {
+    const tcx = (seconds: string) => `<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>2026-03-01T07:00:00Z</Id>`
+      + `<Lap StartTime="2026-03-01T07:00:00Z"><TotalTimeSeconds>${seconds}</TotalTimeSeconds><DistanceMeters>10</DistanceMeters><Track>`
+      + '<Trackpoint><Time>2026-03-01T07:00:00Z</Time></Trackpoint><Trackpoint><Time>2026-03-01T07:00:05Z</Time></Trackpoint></Track></Lap></Activity></Activities></TrainingCenterDatabase>';
+    const items = await importAll([{ name: 'huge.tcx', bytes: encoder.encode(tcx('1e308')) }, { name: 'fine.tcx', bytes: encoder.encode(tcx('5')) }]);
+    expect(items.map((i) => i.type)).toEqual(['error', 'activity']);
+    expect(items[0]).toMatchObject({ file: 'huge.tcx', message: expect.stringMatching(/^huge\.tcx: produced an invalid activity: .*timerS = 1e\+308 is above/) });
+  });
+});
+
