@@ -14,6 +14,8 @@ import { UsageError } from './usage-error.ts';
 export interface LoadedInput {
   source: MemoryRecordSource;
   skipped: SkippedRecord[];
+  /** Records read (duplicates included): 0 with something skipped means every input failed. */
+  readCount: number;
 }
 
 const RECORD_KINDS = new Set(['activity', 'steps', 'weight', 'sleep', 'record']);
@@ -41,7 +43,7 @@ async function loadJsonl(path: string): Promise<LoadedInput> {
       skipped.push({ kind, id: item.id ?? `line ${item.line}`, reason: `line ${item.line}: ${item.message}` });
     }
   }
-  return { source: new MemoryRecordSource(records, tracks), skipped };
+  return { source: new MemoryRecordSource(records, tracks), skipped, readCount: records.length };
 }
 
 async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
@@ -53,6 +55,7 @@ async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
     else if (item.type === 'record') records.push(item.record);
     else skipped.push({ kind: 'unknown', id: item.file, reason: item.message });
   }
+  const readCount = records.length + imported.length;
   const { kept, skippedCount } = dedupeActivities(imported);
   if (skippedCount > 0) console.error(`${skippedCount} duplicate activities left out`);
   const tracks = new Map<string, TrackChunk[]>();
@@ -62,7 +65,7 @@ async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
     tracks.set(item.activity.id, item.chunks);
     if (item.original) originals.set(item.activity.id, item.original);
   }
-  return { source: new MemoryRecordSource(records, tracks, originals), skipped };
+  return { source: new MemoryRecordSource(records, tracks, originals), skipped, readCount };
 }
 
 async function* streamFile(path: string): AsyncGenerator<Uint8Array> {

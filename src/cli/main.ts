@@ -119,6 +119,10 @@ async function exportCommand(argv: string[]): Promise<number> {
   const password = values['password-file'] === undefined ? undefined : await readPasswordFile(values['password-file']);
   const input = await loadInput(values.input);
   for (const skipped of input.skipped) console.error(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
+  if (input.readCount === 0 && input.skipped.length > 0) {
+    throw new ExportError('INVALID_INPUT', `every input failed: nothing could be read from ${values.input} `
+      + `(${input.skipped.length} ${input.skipped.length === 1 ? 'failure' : 'failures'}, each listed above), so nothing was exported`);
+  }
   const plan = await planExport(request, input.source, FORMAT_REGISTRY);
   if (values.plan) {
     console.log(JSON.stringify(plan, null, 2));

@@ -4,12 +4,12 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/zip-files.ts';
+import { REPO_ROOT, SHARED } from '../helpers/zip-files.ts';
 
 const BIN = join(REPO_ROOT, 'bin/takeaway.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'takeaway-cli-faults-'));
@@ -133,5 +133,44 @@ describe('takeaway export --out onto a folder', () => {
     expect(result.stderr).toContain(`--out ${folder} is a folder; give the archive's file name, e.g. --out ${join(folder, 'export.zip')}`);
     expect(existsSync(`${folder}.partial`)).toBe(false);
     expect(readdirSync(folder)).toEqual([]);
+  }, 120_000);
+});
+
+describe('takeaway export when inputs fail', () => {
+  function folderOf(name: string, files: Record<string, string>, goodFit = false): string {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text);
+    if (goodFit) copyFileSync(join(SHARED, 'corpus/fit/fenix5-run.fit'), join(folder, 'good.fit'));
+    return folder;
+  }
+
+  it('exits 1 saying every input failed, and writes nothing, when no file can be read', () => {
+    const folder = folderOf('all-bad', { 'a.fit': 'garbage', 'b.gpx': '<gpx', 'c.tcx': '' });
+    const out = join(dir, 'all-bad.zip');
+    const result = takeaway('export', '--input', folder, '--formats', 'csv,gpx', '--out', out);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain('skipped unknown a.fit: a.fit: not a FIT file');
+    expect(result.stderr).toContain(`takeaway: every input failed: nothing could be read from ${folder} (3 failures, each listed above), so nothing was exported [INVALID_INPUT]`);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  }, 120_000);
+
+  it('exits 1 the same way for JSON lines with no valid record', () => {
+    const input = join(dir, 'all-bad.jsonl');
+    writeFileSync(input, '{"takeaway":"jsonl","version":1}\n{"kind":"weight"}\nnot json\n');
+    const result = takeaway('export', '--input', input, '--formats', 'csv', '--out', join(dir, 'all-bad-jsonl.zip'));
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain('every input failed');
+  }, 120_000);
+
+  it('keeps exit 0 when some inputs were read, and names each that failed', () => {
+    const folder = folderOf('some-bad', { 'broken.gpx': '<gpx' }, true);
+    const out = join(dir, 'some-bad.zip');
+    const result = takeaway('export', '--input', folder, '--formats', 'csv', '--out', out);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('skipped unknown broken.gpx: broken.gpx: malformed XML');
+    expect(result.stderr).toMatch(/wrote .*some-bad\.zip: .*partial: 1 records skipped as invalid/);
+    expect(existsSync(out)).toBe(true);
   }, 120_000);
 });
