@@ -10,7 +10,7 @@ import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryC
 import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
-import { isStorageFull } from './storage-full.ts';
+import { freeBytes, isStorageFull, NotEnoughSpaceError } from './storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../cli/node-sha256.ts';
 import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
@@ -77,6 +77,11 @@ async function run(): Promise<void> {
     post({ type: 'planned', estimatedBytes: plan.estimatedBytes });
     if (plan.estimatedBytes > input.maxExportBytes) {
       throw new ExportError('QUOTA_EXCEEDED', `the export would be about ${plan.estimatedBytes} bytes, over this server's limit of ${input.maxExportBytes}`);
+    }
+    // An archive that cannot fit is not started: filling the disk would fail everyone else's writes too.
+    const free = input.s3 ? undefined : await freeBytes(input.filesDir);
+    if (free !== undefined && plan.estimatedBytes > free) {
+      throw new NotEnoughSpaceError(`the export would be about ${plan.estimatedBytes} bytes; ${free} bytes are free`);
     }
     const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
     const result = await runExport(input.request, pulled.source, sizeLimitedSink(storage.createSink(input.jobId)), {

@@ -6,6 +6,12 @@ import { statfs } from 'node:fs/promises';
 /** errno codes of a write refused for lack of space: device full, disk quota, file over the size limit. */
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
+/** Raised before writing when the free space is already smaller than the export's estimate (errno ENOSPC). */
+export class NotEnoughSpaceError extends Error {
+  override readonly name = 'NotEnoughSpaceError';
+  readonly code = 'ENOSPC';
+}
+
 /** True when `error`, or any error in its `cause` chain, is a write refused for lack of space. */
 export function isStorageFull(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {

@@ -6,7 +6,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,35 @@ describe.skipIf(!isRoot)('server on a full data disk (a real 8 MiB tmpfs)', () =
     expect(await readdir(path.join(dataDir, 'spool'))).toEqual([]);
     expect(((await (await restarted.fetch(`/api/exports/${id}`, alice)).json()) as { status: string }).status).toBe('FAILED');
     expect(aliceApi.requests.length).toBe(requestsBefore);
+  }, 120_000);
+});
+
+describe.skipIf(!isRoot)('server on a nearly full data disk (a real 8 MiB tmpfs)', () => {
+  it('does not start an export whose estimate is over the free space: FAILED "storage full" before a track is read', async () => {
+    const dataDir = path.join(mountDir, 'nearly-full');
+    const filler = path.join(mountDir, 'filler-nearly');
+    const token = await tokenFor('disk-erin');
+    const api = apiHost.addAccount(token);
+    const server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' });
+    servers.push(server);
+    await server.start();
+    const filled = await fillDisk(filler);
+    await truncate(filler, filled - 64 * 1024); // 64 KiB left: room for job rows, not for the archive
+    try {
+      const created = await server.post('/api/exports', token, REQUEST);
+      expect(created.status, await created.clone().text()).toBe(202);
+      const { id } = (await created.json()) as { id: string };
+      const { view } = await pollExport(server, token, id, (s) => s === 'COMPLETED' || s === 'FAILED');
+      expect(view.status).toBe('FAILED');
+      const { code, message } = view.error as { code: string; message: string };
+      expect(code).toBe('QUOTA_EXCEEDED');
+      const [, needed, free] = /^storage full on the server: this export needs about (\d+) bytes; (\d+) bytes are free$/.exec(message) ?? [];
+      expect(Number(needed)).toBe(view.estimatedBytes);
+      expect(Number(free)).toBeLessThan(Number(needed));
+      expect(api.requests.filter((r) => r.path.endsWith('/samples'))).toEqual([]);
+    } finally {
+      await rm(filler, { force: true });
+    }
   }, 120_000);
 });
 
