@@ -65,12 +65,15 @@ export async function verifyExport(zipSource: ZipSource, options: VerifyOptions 
     if (!manifestEntry) return { ok: false, filesChecked: 0, problems: [{ path: MANIFEST_PATH, problem: 'missing', detail: 'the archive has no manifest.json' }] };
     let manifest: Manifest;
     try {
-      manifest = JSON.parse(new TextDecoder().decode(await readAll(manifestEntry))) as Manifest;
+      manifest = JSON.parse(new TextDecoder().decode(await readAll(manifestEntry, MAX_MANIFEST_BYTES))) as Manifest;
     } catch (error) {
       return { ok: false, filesChecked: 0, problems: [{ path: MANIFEST_PATH, problem: 'manifest', detail: `manifest.json cannot be read: ${messageOf(error)}` }] };
     }
+    const listing = manifestListing(manifest);
+    if (typeof listing === 'string') return { ok: false, filesChecked: 0, problems: [{ path: MANIFEST_PATH, problem: 'manifest', detail: listing }] };
+    if (listing.repeated) problems.push({ path: MANIFEST_PATH, problem: 'manifest', detail: listing.repeated });
     let filesChecked = 0;
-    for (const file of manifest.files) {
+    for (const file of listing.files) {
       options.signal?.throwIfAborted();
       const entry = byPath.get(file.path);
       if (!entry) {
@@ -86,7 +89,7 @@ export async function verifyExport(zipSource: ZipSource, options: VerifyOptions 
         problems.push({ path: file.path, problem: 'unreadable', detail: messageOf(error) });
       }
     }
-    const listed = new Set([...manifest.files.map((f) => f.path), MANIFEST_PATH, CHECKSUMS_PATH]);
+    const listed = new Set([...listing.files.map((f) => f.path), MANIFEST_PATH, CHECKSUMS_PATH]);
     for (const path of byPath.keys()) {
       if (!listed.has(path)) problems.push({ path, problem: 'unlisted', detail: 'in the archive but not in the manifest' });
     }
@@ -148,6 +151,30 @@ async function blobSpool(): Promise<VerifySpool> {
   };
 }
 
+/** More files than any export writes (a year of data is a few thousand); a longer list is refused unread. */
+export const MAX_MANIFEST_FILES = 1_000_000;
+/** A manifest of `MAX_MANIFEST_FILES` files stays well below this. */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The manifest's files, each path once (a crafted manifest listing the same files thousands of times must not
+ * make us hash them thousands of times), with a sentence about any repeats; or why the list is unusable.
+ */
+function manifestListing(manifest: Manifest): { files: Manifest['files']; repeated?: string } | string {
+  if (!Array.isArray(manifest?.files)) return 'manifest.json has no list of files';
+  if (manifest.files.length > MAX_MANIFEST_FILES) return `manifest.json lists ${manifest.files.length} files, more than the ${MAX_MANIFEST_FILES} an export can hold`;
+  const byPath = new Map<string, Manifest['files'][number]>();
+  let repeats = 0;
+  let firstRepeat = '';
+  for (const file of manifest.files) {
+    if (typeof file?.path !== 'string') return 'manifest.json lists a file without a path';
+    if (!byPath.has(file.path)) byPath.set(file.path, file);
+    else if (repeats++ === 0) firstRepeat = file.path;
+  }
+  if (repeats === 0) return { files: manifest.files };
+  return { files: [...byPath.values()], repeated: `manifest.json lists files more than once (${repeats} repeats, first ${firstRepeat}); each was checked once` };
+}
+
 async function hashEntry(entry: FileEntry): Promise<{ size: number; sha256: string }> {
   const hash = await createSha256();
   let size = 0;
@@ -160,10 +187,17 @@ async function hashEntry(entry: FileEntry): Promise<{ size: number; sha256: stri
   return { size, sha256: hash.digestHex() };
 }
 
-/** A (small) entry's whole content: manifests and checksum files. */
-export async function readAll(entry: FileEntry): Promise<Uint8Array> {
+/** A (small) entry's whole content: manifests and checksum files. Throws past `maxBytes` instead of filling memory. */
+export async function readAll(entry: FileEntry, maxBytes = MAX_MANIFEST_BYTES): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  await entry.getData(new WritableStream<Uint8Array>({ write(chunk) { parts.push(chunk.slice()); } }));
+  let size = 0;
+  await entry.getData(new WritableStream<Uint8Array>({
+    write(chunk) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw new Error(`${entry.filename} inflates past ${maxBytes} bytes`);
+      parts.push(chunk.slice());
+    },
+  }));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;
   for (const part of parts) {

@@ -2,6 +2,7 @@ import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter } from '@zip.j
 import { describe, expect, it } from 'vitest';
 import { createDemoDataset } from '../demo/index.ts';
 import { runExport } from '../engine/index.ts';
+import { verifyExport } from '../engine/verify.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { MemoryRecordSource } from '../model/memory-source.ts';
 import { RECORD_KINDS, type TakeawayRecord, type TrackChunk } from '../model/records.ts';
@@ -74,5 +75,27 @@ describe('importTakeawayExport through importFiles', () => {
     const items = await collect(await exportZip(['csv']));
     expect(items).toHaveLength(1);
     expect((items[0] as { message: string }).message).toMatch(/no JSON files/);
+  });
+
+  it('checks a manifest that lists the same files 20,000 times once per file, and refuses the export saying so', async () => {
+    const crafted = await withMember(await exportZip(['json', 'csv']), 'manifest.json', (text) => {
+      const manifest = JSON.parse(text) as { files: unknown[] };
+      return JSON.stringify({ ...manifest, files: Array.from({ length: 20_000 }, () => manifest.files).flat() });
+    });
+    // Bytes the verifier reads: each listing hashed again would read the archive thousands of times over.
+    let bytesRead = 0;
+    class CountingReader extends Uint8ArrayReader {
+      override async readUint8Array(index: number, length: number): Promise<Uint8Array> {
+        bytesRead += length;
+        if (bytesRead > 20 * crafted.length) throw new Error('read the archive more than 20 times over');
+        return super.readUint8Array(index, length);
+      }
+    }
+    const report = await verifyExport(new CountingReader(crafted));
+    expect(report.problems).toContainEqual({ path: 'manifest.json', problem: 'manifest', detail: expect.stringMatching(/^manifest\.json lists files more than once \(\d+ repeats, first \S+\); each was checked once$/) });
+    expect(report.problems.map((p) => p.path)).toEqual(['manifest.json', 'SHA256SUMS']);
+    expect(report.filesChecked).toBe(report.manifest!.files.length / 20_000);
+    const items = await collect(crafted);
+    expect(items).toEqual([{ type: 'error', file: 'takeaway.zip', message: expect.stringMatching(/^takeaway\.zip: Takeaway export fails its manifest check, nothing imported: manifest\.json: manifest \(manifest\.json lists files more than once/) }]);
   });
 });

@@ -12,6 +12,8 @@ import { readZipMembers } from './zip.ts';
 /** The `format` and `version` a json/*.json file of ours carries. */
 const JSON_FORMAT = 'takeaway';
 const JSON_VERSION = 1;
+/** Problems named in the one error of an export failing its manifest check; the rest are counted. */
+const MAX_PROBLEMS_LISTED = 10;
 
 /** True when `manifestBytes` (an archive's root `manifest.json`) is a Takeaway export manifest. */
 export function isTakeawayManifest(manifestBytes: Uint8Array): boolean {
@@ -33,7 +35,9 @@ export function isTakeawayManifest(manifestBytes: Uint8Array): boolean {
 export async function* importTakeawayExport(name: string, bytes: Uint8Array, signal?: AbortSignal): AsyncIterable<ImportItem> {
   const report = await verifyExport(new Uint8ArrayReader(bytes), { signal });
   if (!report.ok || !report.manifest) {
-    const problems = report.problems.map((p) => `${p.path}: ${p.problem} (${p.detail})`).join('; ');
+    const listed = report.problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `${p.path}: ${p.problem} (${p.detail})`);
+    if (report.problems.length > MAX_PROBLEMS_LISTED) listed.push(`and ${report.problems.length - MAX_PROBLEMS_LISTED} more problems`);
+    const problems = listed.join('; ');
     yield { type: 'error', file: name, message: `${name}: Takeaway export fails its manifest check, nothing imported: ${problems}` };
     return;
   }
