@@ -5,6 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
+import { RECORD_KINDS } from '../model/records.ts';
+import { FORMAT_IDS, GPX_DIALECTS, PDF_TEMPLATES, PRIVACY_ZONE_MODES, TIME_STYLES, UNIT_SYSTEMS } from '../model/request.ts';
 import { LOCKED_TEXT, leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
 import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
@@ -24,18 +26,18 @@ import { installNodeEntryCodec } from './node-entry-codec.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
-  takeaway export --input data.jsonl|file.fit|file.gpx|file.tcx|archive.zip|folder/ --formats fit,tcx,gpx,csv,json,xml,pdf,xlsx
-                  --out export.zip [--kinds activity,steps,weight,sleep,record] [--from DATE] [--to DATE]
+  takeaway export --input data.jsonl|file.fit|file.gpx|file.tcx|archive.zip|folder/ --formats ${FORMAT_IDS.join(',')}
+                  --out export.zip [--kinds ${RECORD_KINDS.join(',')}] [--from DATE] [--to DATE]
                   [--tags a,b] [--categories a,b] [--text WORDS] [--created-at ISO] [--level 0-9]
-                  [--gpx-dialect garmin-tpx-v1|garmin-tpx-v2|plain] [--csv-samples] [--csv-bom] [--formula-unsafe]
+                  [--gpx-dialect ${GPX_DIALECTS.join('|')}] [--csv-samples] [--csv-bom] [--formula-unsafe]
                   [--part-size 2GB]   (split into <out>-001.zip, <out>-002.zip… of at most this size; any size, e.g. 5MB)
                   [--since previous-manifest.json]   (only records added or changed since that export)
                   [--password-file FILE]   (AES-256 encrypted archive; the first line of FILE is the password)
-                  [--privacy-zone LAT,LON,RADIUS_M ...] [--privacy-mode gps|sample] [--drop-gps] [--drop-serials]
+                  [--privacy-zone LAT,LON,RADIUS_M ...] [--privacy-mode ${PRIVACY_ZONE_MODES.join('|')}] [--drop-gps] [--drop-serials]
                   [--pseudonymise] [--time-shift-days N]   (anonymise; see docs/privacy.md)
-                  [--report year-in-review|monthly|health] [--activity-pages]   (the PDF report's template)
-                  [--time-style local|utc]   (CSV/XLSX/PDF times: local with offset plus UTC (default), or UTC only, ending in Z)
-                  [--units metric|imperial]   (CSV/XLSX/PDF: km, m, kg, °C (default) or mi, ft, lb, °F; FIT/TCX/GPX/JSON/XML keep their standard units)
+                  [--report ${PDF_TEMPLATES.join('|')}] [--activity-pages]   (the PDF report's template)
+                  [--time-style ${TIME_STYLES.join('|')}]   (CSV/XLSX/PDF times: local with offset plus UTC (default), or UTC only, ending in Z)
+                  [--units ${UNIT_SYSTEMS.join('|')}]   (CSV/XLSX/PDF: km, m, kg, °C (default) or mi, ft, lb, °F; FIT/TCX/GPX/JSON/XML keep their standard units)
                   [--plan]   (print the plan, write nothing)
   takeaway verify export.zip [--password-file FILE]   (FILE: the password of an encrypted export)
 

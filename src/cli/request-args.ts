@@ -1,11 +1,12 @@
-// Turns `takeaway export` options into an ExportRequest.
+// Turns `takeaway export` options into an ExportRequest: the flags' own syntax (lists, dates, zones) is read here;
+// what the values may be is the request schema's (src/model/request-schema.ts), its refusals named by flag.
 
+import { FORMAT_META } from '../formats/meta.ts';
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
 import {
-  DEFAULT_EXPORT_OPTIONS, TIME_STYLES, UNIT_SYSTEMS, type ExportOptions, type ExportRequest, type FormatId, type GpxDialect, type PdfOptions,
-  type PdfTemplate, type PrivacyOptions, type PrivacyZone, type TimeStyle, type UnitSystem,
+  DEFAULT_EXPORT_OPTIONS, FORMAT_IDS, type ExportOptions, type ExportRequest, type FormatId, type PdfOptions, type PrivacyOptions, type PrivacyZone,
 } from '../model/request.ts';
-import { FORMAT_META } from '../formats/meta.ts';
+import { parseExportRequest, RequestError } from '../model/request-schema.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ExportArgs {
@@ -38,13 +39,27 @@ export interface ExportArgs {
   units?: string;
 }
 
-const GPX_DIALECTS: readonly GpxDialect[] = ['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'];
+/** The flag that sets each request field the schema may refuse, by field path prefix. */
+const FLAG_OF_FIELD: readonly [string, string][] = [
+  ['createdAtMs', '--created-at'], ['filter.range', '--from/--to'], ['filter.tags', '--tags'], ['filter.categories', '--categories'],
+  ['filter.text', '--text'], ['options.compressionLevel', '--level'], ['options.gpx.dialect', '--gpx-dialect'],
+  ['options.pdf.template', '--report'], ['options.privacy.zones', '--privacy-zone'], ['options.privacy.zoneMode', '--privacy-mode'],
+  ['options.privacy.timeShiftDays', '--time-shift-days'], ['options.timeStyle', '--time-style'], ['options.units', '--units'],
+];
+
+/** Throws UsageError: for `--level 12`, `--level must be a whole number from 0 to 9, got 12`. */
+function refuse(error: RequestError): never {
+  const match = FLAG_OF_FIELD.find(([field]) => error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`));
+  if (!match) throw new UsageError(error.message);
+  const [field, flag] = match;
+  throw new UsageError(`${flag}${error.field === field ? '' : ` (${error.field.slice(field.length).replace(/^\./, '')})`} ${error.problem}`);
+}
 
 export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
   const formatIds = splitList(args.formats);
   if (formatIds.length === 0) throw new UsageError('--formats needs at least one format, e.g. --formats fit,gpx,csv');
   for (const id of formatIds) {
-    if (!(id in FORMAT_META)) throw new UsageError(`unknown format "${id}"; known: ${Object.keys(FORMAT_META).join(', ')}`);
+    if (!(FORMAT_IDS as readonly string[]).includes(id)) throw new UsageError(`unknown format "${id}"; known: ${FORMAT_IDS.join(', ')}`);
   }
   const kinds = args.kinds ? splitList(args.kinds) : [...RECORD_KINDS];
   for (const kind of kinds) {
@@ -57,13 +72,9 @@ export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
   }
   const selectedKinds = (kinds as RecordKind[]).filter((k) => formats[k]);
   if (selectedKinds.length === 0) throw new UsageError(`none of the formats ${formatIds.join(', ')} can write the kinds ${kinds.join(', ')}`);
-  const level = args.level === undefined ? DEFAULT_EXPORT_OPTIONS.compressionLevel : Number(args.level);
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new UsageError(`--level must be 0–9, got "${args.level}"`);
-  const dialect = (args.gpxDialect ?? DEFAULT_EXPORT_OPTIONS.gpx.dialect) as GpxDialect;
-  if (!GPX_DIALECTS.includes(dialect)) throw new UsageError(`--gpx-dialect must be one of ${GPX_DIALECTS.join(', ')}`);
   const tags = args.tags ? splitList(args.tags) : undefined;
   const categories = args.categories ? splitList(args.categories) : undefined;
-  return {
+  const request = {
     createdAtMs: args.createdAt ? parseTime(args.createdAt, '--created-at') : nowMs,
     filter: {
       kinds: selectedKinds,
@@ -75,46 +86,38 @@ export function buildRequest(args: ExportArgs, nowMs: number): ExportRequest {
     formats,
     options: {
       ...DEFAULT_EXPORT_OPTIONS,
-      compressionLevel: level,
+      compressionLevel: args.level === undefined ? DEFAULT_EXPORT_OPTIONS.compressionLevel : numberOf(args.level),
       csv: { ...DEFAULT_EXPORT_OPTIONS.csv, samples: args.csvSamples ?? false, bom: args.csvBom ?? false, formulaSafe: !args.formulaUnsafe },
-      gpx: { dialect },
+      gpx: { dialect: args.gpxDialect ?? DEFAULT_EXPORT_OPTIONS.gpx.dialect },
       ...pdfOf(args),
       ...privacyOf(args),
       ...timeUnitsOf(args),
     },
   };
+  try {
+    return parseExportRequest(request, FORMAT_META);
+  } catch (error) {
+    if (error instanceof RequestError) refuse(error);
+    throw error;
+  }
 }
 
 /** `{ timeStyle, units }` for the flags given; nothing for absent flags (the request stays as before they existed). */
-function timeUnitsOf(args: ExportArgs): Pick<ExportOptions, 'timeStyle' | 'units'> {
-  const out: Pick<ExportOptions, 'timeStyle' | 'units'> = {};
-  if (args.timeStyle !== undefined) {
-    if (!(TIME_STYLES as readonly string[]).includes(args.timeStyle)) throw new UsageError(`--time-style must be ${TIME_STYLES.join(' or ')}, got "${args.timeStyle}"`);
-    out.timeStyle = args.timeStyle as TimeStyle;
-  }
-  if (args.units !== undefined) {
-    if (!(UNIT_SYSTEMS as readonly string[]).includes(args.units)) throw new UsageError(`--units must be ${UNIT_SYSTEMS.join(' or ')}, got "${args.units}"`);
-    out.units = args.units as UnitSystem;
-  }
-  return out;
+function timeUnitsOf(args: ExportArgs): { timeStyle?: string; units?: string } {
+  return { ...(args.timeStyle !== undefined ? { timeStyle: args.timeStyle } : {}), ...(args.units !== undefined ? { units: args.units } : {}) };
 }
 
-const PDF_TEMPLATES: readonly PdfTemplate[] = ['year-in-review', 'monthly', 'health'];
-
 /** `{ pdf }` when --report or --activity-pages is given, else nothing (the PDF format's defaults apply). */
-function pdfOf(args: ExportArgs): { pdf?: PdfOptions } {
+function pdfOf(args: ExportArgs): { pdf?: Omit<PdfOptions, 'template'> & { template: string } } {
   if (args.report === undefined && !args.activityPages) return {};
-  const template = (args.report ?? 'year-in-review') as PdfTemplate;
-  if (!PDF_TEMPLATES.includes(template)) throw new UsageError(`--report must be one of ${PDF_TEMPLATES.join(', ')}, got "${args.report}"`);
-  return { pdf: { template, activityPages: args.activityPages ?? false } };
+  return { pdf: { template: args.report ?? 'year-in-review', activityPages: args.activityPages ?? false } };
 }
 
 /** `{ privacy }` when any privacy flag is given, else nothing (the request stays as it was before privacy existed). */
-function privacyOf(args: ExportArgs): { privacy?: PrivacyOptions } {
-  const privacy: PrivacyOptions = {};
+function privacyOf(args: ExportArgs): { privacy?: Omit<PrivacyOptions, 'zoneMode'> & { zoneMode?: string } } {
+  const privacy: Omit<PrivacyOptions, 'zoneMode'> & { zoneMode?: string } = {};
   if (args.privacyZones?.length) privacy.zones = args.privacyZones.map(parseZone);
   if (args.privacyMode !== undefined) {
-    if (args.privacyMode !== 'gps' && args.privacyMode !== 'sample') throw new UsageError(`--privacy-mode must be gps or sample, got "${args.privacyMode}"`);
     if (!privacy.zones) throw new UsageError('--privacy-mode needs at least one --privacy-zone');
     privacy.zoneMode = args.privacyMode;
   }
@@ -122,18 +125,22 @@ function privacyOf(args: ExportArgs): { privacy?: PrivacyOptions } {
   if (args.dropSerials) privacy.dropSerials = true;
   if (args.pseudonymise) privacy.pseudonymise = true;
   if (args.timeShiftDays !== undefined) {
-    const days = Number(args.timeShiftDays);
-    if (!Number.isInteger(days) || args.timeShiftDays.trim() === '') throw new UsageError(`--time-shift-days must be a whole number, got "${args.timeShiftDays}"`);
+    const days = numberOf(args.timeShiftDays);
     if (days !== 0) privacy.timeShiftDays = days;
   }
   return Object.keys(privacy).length > 0 ? { privacy } : {};
 }
 
+/** The number a flag's text spells; NaN for empty text (which `Number` would read as 0), so the schema refuses it. */
+function numberOf(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
 /** `52.52,13.40,300` → a zone of 300 m around 52.52° N 13.40° E. */
 export function parseZone(text: string): PrivacyZone {
-  const parts = text.split(',').map((s) => Number(s.trim()));
+  const parts = text.split(',').map((s) => numberOf(s));
   const [latDeg, lonDeg, radiusM] = parts;
-  if (parts.length !== 3 || !parts.every(Number.isFinite) || Math.abs(latDeg) > 90 || Math.abs(lonDeg) > 180 || radiusM <= 0) {
+  if (parts.length !== 3 || !parts.every(Number.isFinite)) {
     throw new UsageError(`--privacy-zone must be lat,lon,radius_m (e.g. 52.52,13.40,300), got "${text}"`);
   }
   return { latDeg, lonDeg, radiusM };

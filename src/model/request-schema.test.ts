@@ -27,7 +27,7 @@ describe('parseExportRequest', () => {
     [{ ...REQUEST, extra: 1 }, 'extra', 'unknown field'],
     [{ ...REQUEST, createdAtMs: undefined }, 'createdAtMs', 'required field is missing'],
     [{ ...REQUEST, filter: { ...REQUEST.filter, kinds: [] } }, 'filter.kinds', 'must name at least one record kind'],
-    [{ ...REQUEST, filter: { ...REQUEST.filter, range: { fromMs: 10, toMs: 10 } } }, 'filter.range', 'fromMs 10 is not before toMs 10'],
+    [{ ...REQUEST, filter: { ...REQUEST.filter, range: { fromMs: 10, toMs: 10 } } }, 'filter.range', 'fromMs 10 (1970-01-01T00:00:00.010Z) is not before toMs 10 (1970-01-01T00:00:00.010Z)'],
     [{ ...REQUEST, options: { ...REQUEST.options, gpx: { dialect: 'tpx' } } }, 'options.gpx.dialect', 'must be one of "garmin-tpx-v1", "garmin-tpx-v2", "plain", got "tpx"'],
     [{ ...REQUEST, options: { ...REQUEST.options, pdf: { template: 'weekly', activityPages: false } } }, 'options.pdf.template', 'must be one of "year-in-review", "monthly", "health", got "weekly"'],
     [{ ...REQUEST, formats: { ...REQUEST.formats, steps: ['fit'] } }, 'formats.steps[0]', 'format "fit" cannot write steps records'],

@@ -24,17 +24,21 @@ function oneOfMessage(values: readonly string[]): string {
 }
 
 function oneOf<const T extends readonly string[]>(values: T) {
-  const expected = oneOfMessage(values);
-  return v.picklist(values, (issue) => `${expected}, got ${issue.received}`);
+  return v.picklist(values, saying(oneOfMessage(values)));
+}
+
+/** `expected`, followed by the value received, so a refusal quotes what it refused. */
+function saying(expected: string) {
+  return (issue: v.BaseIssue<unknown>) => `${expected}, got ${issue.received}`;
 }
 
 function wholeNumber(min: number, max: number) {
-  const message = `must be a whole number from ${min} to ${max}`;
+  const message = saying(`must be a whole number from ${min} to ${max}`);
   return v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
 }
 
 function numberBetween(min: number, max: number) {
-  const message = `must be a number from ${min} to ${max}`;
+  const message = saying(`must be a number from ${min} to ${max}`);
   return v.pipe(v.number(message), v.finite(message), v.minValue(min, message), v.maxValue(max, message));
 }
 
@@ -129,7 +133,8 @@ export function parseRequestWith<T extends RequestCore>(schema: v.GenericSchema<
   const request = result.output;
   const range = request.filter.range;
   if (range?.fromMs !== undefined && range.toMs !== undefined && range.fromMs >= range.toMs) {
-    throw new RequestError('filter.range', `fromMs ${range.fromMs} is not before toMs ${range.toMs}`);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    throw new RequestError('filter.range', `fromMs ${range.fromMs} (${iso(range.fromMs)}) is not before toMs ${range.toMs} (${iso(range.toMs)})`);
   }
   checkFormatKinds(request, formats);
   return request;
