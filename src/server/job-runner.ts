@@ -202,7 +202,7 @@ export class JobRunner {
     });
     worker.on('error', (error) => {
       const failure: JobFailure = isStorageFull(error)
-        ? { code: 'QUOTA_EXCEEDED', message: error.message, storageFullNeededBytes: job.estimatedBytes ?? 0 }
+        ? { code: 'QUOTA_EXCEEDED', message: error.message, storageFullNeededBytes: this.store.get(id)?.estimatedBytes ?? 0 }
         : { code: 'INTERNAL', message: `the export worker crashed: ${error.message}` };
       void retryOrFail(failure, failure.storageFullNeededBytes === undefined);
     });
