@@ -188,9 +188,14 @@ describe('verifyExport', () => {
 });
 
 describe('planExport', () => {
-  it('counts records and samples and names the channels a format would lose', async () => {
+  it('counts what the encoders write (not what the filter selects), lists the files and names the channels a format would lose', async () => {
     const plan = await planExport(request, testSource(records), registry);
-    expect(plan.counts).toEqual({ activity: 3, record: 2 });
+    const { manifest } = await runExport(request, testSource(records), memorySink().sink, { registry });
+    expect(plan.counts).toEqual({ activity: 2, record: 2 });
+    expect(plan.counts).toEqual(manifest.counts.records);
+    expect(plan.files.map(({ path, format, records }) => ({ path, format, records })))
+      .toEqual(manifest.files.map(({ path, format, records }) => ({ path, format, records })));
+    expect(plan.skipped).toEqual(manifest.skipped);
     expect(plan.samples).toBe(2515);
     expect(plan.formats[0]).toMatchObject({ format: 'csv', lostChannels: ['powerW'], lostFeatures: [] });
     expect(plan.estimatedBytes).toBeGreaterThan(0);

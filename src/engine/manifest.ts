@@ -8,6 +8,8 @@ export const MANIFEST_PATH = 'manifest.json';
 export const CHECKSUMS_PATH = 'SHA256SUMS';
 /** 2: records a format cannot carry by design moved from `skipped` to `leftOut`. */
 export const MANIFEST_SCHEMA_VERSION = 2;
+/** The version written in every manifest and README.txt. */
+export const APP_VERSION = '0.1.0';
 
 export interface ManifestFile {
   path: string;
@@ -53,13 +55,7 @@ export function buildManifest(input: {
   leftOut: Manifest['leftOut'];
   transformations?: string[];
 }): Manifest {
-  const formats: Manifest['counts']['formats'] = {};
-  for (const file of input.files) {
-    if (file.format === 'readme') continue;
-    const entry = (formats[file.format] ??= { files: 0, records: 0 });
-    entry.files += 1;
-    entry.records += Object.values(file.records).reduce((sum, n) => sum + (n ?? 0), 0);
-  }
+  const formats = formatCountsOf(input.files);
   return {
     schema: 'takeaway-export',
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -96,6 +92,42 @@ export function summariseManifest(manifest: Pick<Manifest, 'files' | 'counts' | 
     skipped: manifest.skipped.length,
     leftOut: leftOutCount(manifest.leftOut),
   };
+}
+
+/** Files and records written per format (README.txt is no format's). */
+export function formatCountsOf(files: readonly Pick<ManifestFile, 'format' | 'records'>[]): Manifest['counts']['formats'] {
+  const formats: Manifest['counts']['formats'] = {};
+  for (const file of files) {
+    if (file.format === 'readme') continue;
+    const entry = (formats[file.format] ??= { files: 0, records: 0 });
+    entry.files += 1;
+    entry.records += Object.values(file.records).reduce((sum, n) => sum + (n ?? 0), 0);
+  }
+  return formats;
+}
+
+/** Records of each kind in the export: the most any one format wrote (formats differ when one cannot carry a record). */
+export function recordCountsOf(files: readonly Pick<ManifestFile, 'format' | 'records'>[], kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
+  const perFormat = new Map<string, Partial<Record<RecordKind, number>>>();
+  for (const file of files) {
+    const counts = perFormat.get(file.format) ?? {};
+    for (const [kind, n] of Object.entries(file.records) as [RecordKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
+    perFormat.set(file.format, counts);
+  }
+  const result: Partial<Record<RecordKind, number>> = {};
+  for (const kind of kinds) result[kind] = Math.max(0, ...[...perFormat.values()].map((c) => c[kind] ?? 0));
+  return result;
+}
+
+/** The same record noted several times (by several formats, or passes) for the same reason is listed once. */
+export function dedupeNotes<T extends SkippedRecord | LeftOutRecord>(notes: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return notes.filter((s) => {
+    const key = `${s.kind}\u0000${s.id}\u0000${s.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** `sha256sum -c` format: `<hex>  <path>` per line. */

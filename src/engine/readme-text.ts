@@ -1,6 +1,14 @@
 // README.txt at the top of every export: what each folder holds, in plain words.
 
 import type { ExportRequest } from '../model/request.ts';
+import { APP_VERSION } from './manifest.ts';
+
+export const README_PATH = 'README.txt';
+
+/** README.txt of an export of `request` (the request as recorded, i.e. redacted). */
+export function readmeText(request: ExportRequest): string {
+  return buildReadmeText(request, APP_VERSION);
+}
 
 export function buildReadmeText(request: ExportRequest, appVersion: string): string {
   const created = new Date(request.createdAtMs).toISOString();

@@ -14,17 +14,14 @@ import { countingSource } from './counting-source.ts';
 import { wholeEntryCodec } from './entry-codec.ts';
 import { formatJobs, type FormatRegistry } from './format-order.ts';
 import { withLookahead, type PreparedEntry } from './lookahead.ts';
-import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest.ts';
-import { planExport, type ExportPlan } from './plan.ts';
+import { APP_VERSION, buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, recordCountsOf, dedupeNotes, type Manifest, type ManifestFile } from './manifest.ts';
+import { exportSource, planExportSource, type ExportPlan } from './plan.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
-import { buildReadmeText } from './readme-text.ts';
+import { README_PATH, readmeText } from './readme-text.ts';
 import { createSha256 } from './sha256.ts';
 import { UniquePaths } from './unique-paths.ts';
 import { releaseFinishedEntry } from './release-zip-entries.ts';
-import { anonymiseSource } from '../privacy/anonymise-source.ts';
 import { redactRequest } from '../privacy/redact-request.ts';
-
-export const APP_VERSION = '0.1.0';
 
 export interface RunOptions {
   registry: FormatRegistry;
@@ -95,11 +92,11 @@ export async function runExport(
   const stopEncoding = (): void => encoding.abort(signal?.reason);
   signal?.addEventListener('abort', stopEncoding, { once: true });
   if (options.password === '') throw new ExportError('INVALID_REQUEST', 'the export password is empty');
-  const anonymised = request.options.privacy ? anonymiseSource(source, request.options.privacy) : undefined;
-  source = anonymised?.source ?? source;
-  const recordedRequest = redactRequest(request);
   const jobs = formatJobs(request, options.registry);
-  const plan = options.plan ?? await planExport(request, source, options.registry);
+  const anonymised = exportSource(request, source);
+  source = anonymised.source;
+  const recordedRequest = redactRequest(request);
+  const plan = options.plan ?? await planExportSource(request, anonymised, options.registry, { signal });
   const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes);
   const sinkWriter = sink.getWriter();
   const writes = new BatchedWrites(async (bytes) => {
@@ -195,7 +192,7 @@ export async function runExport(
   });
 
   try {
-    await addEntry(textEntry('README.txt', buildReadmeText(recordedRequest, APP_VERSION)), 'readme', levelOf(true));
+    await addEntry(textEntry(README_PATH, readmeText(recordedRequest)), 'readme', levelOf(true));
     const counted = countingSource(source, progress.state, encoding.signal);
     async function* formatEntries(): AsyncGenerator<{ entry: EncodedEntry; format: FormatEncoder }> {
       for (const { format, kinds } of jobs) {
@@ -233,7 +230,7 @@ export async function runExport(
       files,
       skipped: dedupeNotes(skipped),
       leftOut: Object.fromEntries(Object.entries(leftOut).map(([format, records]) => [format, dedupeNotes(records)])),
-      transformations: [...(options.transformations ?? []), ...(anonymised?.transformations ?? [])],
+      transformations: [...(options.transformations ?? []), ...anonymised.transformations],
     });
     await zip.add(MANIFEST_PATH, readableFromIterable([encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`)]), {
       level: request.options.compressionLevel,
@@ -263,30 +260,6 @@ export async function runExport(
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
-}
-
-/** Records of each kind in the export: the most any one format wrote (formats differ when one cannot carry a record). */
-export function recordCountsOf(files: readonly ManifestFile[], kinds: readonly RecordKind[]): Partial<Record<RecordKind, number>> {
-  const perFormat = new Map<string, Partial<Record<RecordKind, number>>>();
-  for (const file of files) {
-    const counts = perFormat.get(file.format) ?? {};
-    for (const [kind, n] of Object.entries(file.records) as [RecordKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
-    perFormat.set(file.format, counts);
-  }
-  const result: Partial<Record<RecordKind, number>> = {};
-  for (const kind of kinds) result[kind] = Math.max(0, ...[...perFormat.values()].map((c) => c[kind] ?? 0));
-  return result;
-}
-
-/** The same record noted several times (by several formats, or passes) for the same reason is listed once. */
-function dedupeNotes<T extends SkippedRecord | LeftOutRecord>(notes: T[]): T[] {
-  const seen = new Set<string>();
-  return notes.filter((s) => {
-    const key = `${s.kind}\u0000${s.id}\u0000${s.reason}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function sinkError(error: unknown): ExportError {

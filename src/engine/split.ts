@@ -5,8 +5,7 @@
 import { ZipReader, ZipWriter, type Entry, type FileEntry } from '@zip.js/zip.js';
 import { ExportError } from '../model/errors.ts';
 import { readableFromIterable } from '../model/streams.ts';
-import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest.ts';
-import { recordCountsOf } from './run.ts';
+import { buildManifest, CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, recordCountsOf, type Manifest, type ManifestFile } from './manifest.ts';
 import { sha256Hex } from './sha256.ts';
 import { readAll, type ZipSource } from './verify.ts';
 

@@ -71,12 +71,6 @@ export interface RunOutcome extends ManifestSummary {
   bytesWritten: number;
 }
 
-/** First rows of one CSV file of the preview. */
-export interface CsvPreview {
-  path: string;
-  lines: string[];
-}
-
 export interface DemoLoadProgress {
   recordsWritten: number;
   recordsTotal: number;
@@ -103,10 +97,11 @@ export interface ShareCandidates {
 }
 
 export interface ExportWorkerApi {
-  /** Counts, sizes, time and fidelity warnings of a request, without reading samples. */
-  plan(request: ExportRequest): Promise<ExportPlan>;
-  /** The first `rows` data lines (plus header) of every CSV file the request would write. */
-  previewCsv(request: ExportRequest, rows: number): Promise<CsvPreview[]>;
+  /**
+   * The engine's plan of a request over the store (counts, files, sizes, time, what formats leave out), without
+   * reading samples; each CSV table carries its header and first `previewRows` rows, anonymised as the run will be.
+   */
+  plan(request: ExportRequest, previewRows?: number): Promise<ExportPlan>;
   /** Queues and runs an export; resolves when it ended. Progress about 10 times a second. */
   runExport(job: StartExport, onProgress: (progress: ExportProgress) => void): Promise<RunOutcome>;
   /** Cancels a queued or running job; false when none is known. */

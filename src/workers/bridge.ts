@@ -71,12 +71,8 @@ export class WorkerBridge {
     }
   }
 
-  plan(request: Parameters<ExportWorkerApi['plan']>[0], signal?: AbortSignal) {
-    return this.call((api) => api.plan(request), signal);
-  }
-
-  previewCsv(request: Parameters<ExportWorkerApi['previewCsv']>[0], rows: number, signal?: AbortSignal) {
-    return this.call((api) => api.previewCsv(request, rows), signal);
+  plan(request: Parameters<ExportWorkerApi['plan']>[0], previewRows = 0, signal?: AbortSignal) {
+    return this.call((api) => api.plan(request, previewRows), signal);
   }
 
   /** Runs an export; aborting `signal` cancels the job in the worker (its history row says CANCELLED). */

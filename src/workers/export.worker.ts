@@ -13,7 +13,6 @@ import { deleteOpfsExport } from '../platform/worker-sinks.ts';
 import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
 import { browserCodecPool } from './browser-codec-pool.ts';
-import { previewCsv } from './csv-preview.ts';
 import { loadDemoData } from './demo-loader.ts';
 import { importDroppedFiles } from './file-import.ts';
 import { markInterruptedJobs, runExportJob } from './export-jobs.ts';
@@ -31,8 +30,7 @@ const queue = new JobQueue();
 let zipWorkers = false;
 
 const api: ExportWorkerApi = {
-  plan: (request) => planExport(request, source, FORMAT_REGISTRY),
-  previewCsv: (request, rows) => previewCsv(request, source, rows),
+  plan: (request, previewRows) => planExport(request, source, FORMAT_REGISTRY, { previewRows }),
   runExport: (job, onProgress) => runExportJob(db, source, queue, job, onProgress, { useWebWorkers: zipWorkers }),
   cancel: async (jobId) => queue.cancel(jobId),
   verify: (id, password) => verifyKept(db, id, password),

@@ -1,17 +1,16 @@
 // The export wizard: what, when, filters, formats per kind, options, then a preview before the run.
 
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ExportPlan } from '../../engine/plan.ts';
 import { FORMAT_META } from '../../formats/meta.ts';
 import { RECORD_KINDS, type RecordKind } from '../../model/records.ts';
 import type { FieldCondition, FormatId, GpxDialect } from '../../model/request.ts';
 import { listCategories, listTags } from '../../store/queries.ts';
-import type { CsvPreview } from '../../workers/api.ts';
 import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
 import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
 import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, filterOptions, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
-import { formatBytes, formatCount, formatDuration } from '../format.ts';
+import { formatBytes, formatDuration } from '../format.ts';
 import { describeError } from '../error-text.ts';
 import { canRunResumably, startExport, type WriteMode } from '../jobs.ts';
 import { KIND_LABELS } from './DataScreen.tsx';
@@ -22,6 +21,7 @@ import { TimeUnitsOptions } from '../components/TimeUnitsOptions.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
 import { TemplatePicker } from '../components/TemplatePicker.tsx';
+import { PlanPreview } from '../components/PlanPreview.tsx';
 import type { ExportTemplate } from '../../jobs/templates.ts';
 
 const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
@@ -29,9 +29,11 @@ const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains
 
 interface Preview {
   plan: ExportPlan;
-  csv: CsvPreview[];
   storage?: StorageFigures;
 }
+
+/** Data rows of each CSV table the preview shows. */
+const PREVIEW_ROWS = 3;
 
 /** Resumable when the estimated archive fits the free quota with margin; otherwise (or with the quota unknown) stream. */
 function defaultWriteMode(plan: ExportPlan, storage: StorageFigures | undefined): WriteMode {
@@ -58,6 +60,13 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
   // The person's choice for a picked file; undefined follows the default for the preview's size and free space.
   const [chosenMode, setChosenMode] = useState<WriteMode>();
   const ids = useId();
+  const previewHeading = useRef<HTMLHeadingElement>(null);
+
+  // A new preview is brought into view and takes focus, so it is seen (and read out) wherever the button was.
+  useEffect(() => {
+    previewHeading.current?.scrollIntoView({ block: 'start' });
+    previewHeading.current?.focus({ preventScroll: true });
+  }, [preview]);
 
   useEffect(() => {
     void bridge.formats().then(setAvailable);
@@ -89,8 +98,8 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
     setBusy(true);
     setError(undefined);
     try {
-      const [plan, csv, storage] = await Promise.all([bridge.plan(request), bridge.previewCsv(request, 3), estimateStorage()]);
-      setPreview({ plan, csv, storage });
+      const [plan, storage] = await Promise.all([bridge.plan(request, PREVIEW_ROWS), estimateStorage()]);
+      setPreview({ plan, storage });
     } catch (e) {
       const text = describeError(e);
       setError(`${text.title}: ${text.detail} ${text.action}`);
@@ -279,39 +288,8 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
 
       {preview && (
         <section aria-labelledby="preview-title" className="preview">
-          <h2 id="preview-title">Preview</h2>
-          <p>
-            {Object.entries(preview.plan.counts).map(([kind, n]) => `${formatCount(n ?? 0)} ${KIND_LABELS[kind as RecordKind].toLowerCase()}`).join(', ')}
-            {preview.plan.samples > 0 ? `, ${formatCount(preview.plan.samples)} track samples` : ''}.
-          </p>
-          <table>
-            <caption>Files in the zip</caption>
-            <thead><tr><th scope="col">Format</th><th scope="col" className="num">Files</th><th scope="col" className="num">Estimated size</th></tr></thead>
-            <tbody>
-              {preview.plan.formats.map((f) => (
-                <tr key={f.format}><th scope="row">{FORMAT_META[f.format].label}</th><td className="num">{formatCount(f.files)}</td><td className="num">{formatBytes(f.estimatedBytes)}</td></tr>
-              ))}
-            </tbody>
-            <tfoot><tr><th scope="row">Zip</th><td /><td className="num">about {formatBytes(preview.plan.estimatedBytes)}</td></tr></tfoot>
-          </table>
-          {preview.plan.formats.some((f) => f.lostChannels.length || f.lostFeatures.length) && (
-            <div className="warning" role="note">
-              <h3>What some formats leave out</h3>
-              <ul>
-                {preview.plan.formats.filter((f) => f.lostChannels.length || f.lostFeatures.length).map((f) => (
-                  <li key={f.format}><strong>{FORMAT_META[f.format].label}</strong>: {[...f.lostChannels, ...f.lostFeatures].join(', ')}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {preview.csv.map((csv) => (
-            <div key={csv.path} className="csv-preview">
-              <h3>{csv.path}</h3>
-              <div className="scroll" tabIndex={0} role="region" aria-label={`First rows of ${csv.path}`}>
-                <pre>{csv.lines.join('\n')}</pre>
-              </div>
-            </div>
-          ))}
+          <h2 id="preview-title" ref={previewHeading} tabIndex={-1}>Preview</h2>
+          <PlanPreview plan={preview.plan} />
           <p>Written to: <strong data-testid="save-method">{method.label}</strong>. {method.description}</p>
           <p>Estimated time: about {formatDuration(preview.plan.estimatedSeconds)}.</p>
           {method.isHeldInMemory && <p className="warning">The whole zip (about {formatBytes(preview.plan.estimatedBytes)}) is held in memory on this browser.</p>}
