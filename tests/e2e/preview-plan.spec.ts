@@ -11,7 +11,8 @@ import { loadSmallDemo, openApp } from './helpers.ts';
 async function manifestOf(zip: Buffer): Promise<Manifest> {
   const reader = new ZipReader(new Uint8ArrayReader(new Uint8Array(zip)));
   const entry = (await reader.getEntries()).find((e) => e.filename === 'manifest.json');
-  const text = await entry!.getData!(new TextWriter());
+  if (!entry || entry.directory) throw new Error('the zip has no manifest.json');
+  const text = await entry.getData(new TextWriter());
   await reader.close();
   return JSON.parse(text) as Manifest;
 }
