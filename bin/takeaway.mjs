@@ -4,6 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { exitCleanlyOnSignals } = await import('../src/cli/interrupt.ts');
+const { say } = await import('../src/cli/terminal.ts');
 const { main } = await import('../src/cli/main.ts');
-exitCleanlyOnSignals((line) => console.error(line));
+exitCleanlyOnSignals(say);
 process.exitCode = await main(process.argv.slice(2));

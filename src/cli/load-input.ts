@@ -10,6 +10,7 @@ import type { TakeawayRecord, TrackChunk } from '../model/records.ts';
 import type { SkippedRecord } from '../formats/types.ts';
 import { dedupeActivities, importFiles, type ImportFile } from '../import/index.ts';
 import { UsageError } from './usage-error.ts';
+import { say } from './terminal.ts';
 
 export interface LoadedInput {
   source: MemoryRecordSource;
@@ -57,7 +58,7 @@ async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
   }
   const readCount = records.length + imported.length;
   const { kept, skippedCount } = dedupeActivities(imported);
-  if (skippedCount > 0) console.error(`${skippedCount} duplicate activities left out`);
+  if (skippedCount > 0) say(`${skippedCount} duplicate activities left out`);
   const tracks = new Map<string, TrackChunk[]>();
   const originals = new Map<string, { name: string; bytes: Uint8Array }>();
   for (const item of kept) {

@@ -21,6 +21,7 @@ import { writeDemoJsonl } from './demo-jsonl.ts';
 import { withFileZipReader } from './file-zip-reader.ts';
 import { tempFileSpool } from './verify-spool.ts';
 import { UsageError } from './usage-error.ts';
+import { say, show } from './terminal.ts';
 import { installNodeSha256 } from './node-sha256.ts';
 import { installNodeEntryCodec } from './node-entry-codec.ts';
 
@@ -54,17 +55,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'export': return await exportCommand(rest);
       case 'verify': return await verifyCommand(rest);
       case undefined: case '-h': case '--help': case 'help':
-        console.log(USAGE);
+        show(...USAGE.split('\n'));
         return command === undefined ? 2 : 0;
       default: throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`takeaway: ${error.message}\n\n${USAGE}`);
+      say(`takeaway: ${error.message}`, '', ...USAGE.split('\n'));
       return 2;
     }
     const code = error instanceof ExportError ? ` [${error.code}]` : '';
-    console.error(`takeaway: ${error instanceof Error ? error.message : String(error)}${code}`);
+    say(`takeaway: ${error instanceof Error ? error.message : String(error)}${code}`);
     return 1;
   }
 }
@@ -82,7 +83,7 @@ async function demoCommand(argv: string[]): Promise<number> {
     samplesPerActivity: optionalInt(values.samples, '--samples'),
     includeHealth: values['no-health'] ? false : undefined,
   });
-  console.error(`wrote ${lines} lines to ${values.out}`);
+  say(`wrote ${lines} lines to ${values.out}`);
   return 0;
 }
 
@@ -120,14 +121,14 @@ async function exportCommand(argv: string[]): Promise<number> {
   // Read before any work so a bad file fails fast; a password is never taken from the command line (shell history, ps).
   const password = values['password-file'] === undefined ? undefined : await readPasswordFile(values['password-file']);
   const input = await loadInput(values.input);
-  for (const skipped of input.skipped) console.error(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
+  for (const skipped of input.skipped) say(`skipped ${skipped.kind} ${skipped.id}: ${skipped.reason}`);
   if (input.readCount === 0 && input.skipped.length > 0) {
     throw new ExportError('INVALID_INPUT', `every input failed: nothing could be read from ${values.input} `
       + `(${input.skipped.length} ${input.skipped.length === 1 ? 'failure' : 'failures'}, each listed above), so nothing was exported`);
   }
   const plan = await planExport(request, input.source, FORMAT_REGISTRY);
   if (values.plan) {
-    console.log(JSON.stringify(plan, null, 2));
+    show(...JSON.stringify(plan, null, 2).split('\n'));
     return 0;
   }
   const out = values.out!;
@@ -140,9 +141,9 @@ async function exportCommand(argv: string[]): Promise<number> {
     const { manifest } = result;
     if (partSizeBytes !== undefined) {
       const split = await writeParts(wholePath, out, partSizeBytes);
-      console.error(`wrote ${split.parts.length} part(s): ${split.parts.map((p) => p.fileName).join(', ')}`);
+      say(`wrote ${split.parts.length} part(s): ${split.parts.map((p) => p.fileName).join(', ')}`);
     }
-    console.error(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
+    say(`wrote ${values.out}: ${manifest.files.length} files, ${(result.bytesWritten / 1e6).toFixed(2)} MB`
       + `${manifest.skipped.length ? `, partial: ${manifest.skipped.length} records skipped as invalid (see manifest.json "skipped")` : ''}`
       + `${leftOutCount(manifest.leftOut) ? `, ${leftOutCount(manifest.leftOut)} left out of formats that cannot carry them (see manifest.json "leftOut")` : ''}`);
     return 0;
@@ -162,12 +163,12 @@ async function verifyCommand(argv: string[]): Promise<number> {
   const password = values['password-file'] === undefined ? undefined : await readPasswordFile(values['password-file']);
   const report = await withFileZipReader(positionals[0], (reader) => verifyExport(reader, { password, spool: tempFileSpool }));
   if (report.locked) {
-    console.log(`${positionals[0]}: ${LOCKED_TEXT[report.locked]}${report.locked === 'no-password' ? ' (--password-file FILE)' : ''}`);
+    show(`${positionals[0]}: ${LOCKED_TEXT[report.locked]}${report.locked === 'no-password' ? ' (--password-file FILE)' : ''}`);
     return 1;
   }
-  for (const problem of report.problems) console.log(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
+  for (const problem of report.problems) show(`FAIL ${problem.path}: ${problem.problem} — ${problem.detail}`);
   const what = report.encrypted ? 'files of the encrypted export match its manifest.json' : 'files match manifest.json';
-  console.log(report.ok ? `OK ${report.filesChecked} ${what}` : `FAILED ${report.problems.length} problem(s)`);
+  show(report.ok ? `OK ${report.filesChecked} ${what}` : `FAILED ${report.problems.length} problem(s)`);
   return report.ok ? 0 : 1;
 }
 

@@ -4,10 +4,11 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TextReader, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter, type FileEntry } from '@zip.js/zip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SHARED } from '../helpers/zip-files.ts';
 
@@ -172,5 +173,40 @@ describe('takeaway export when inputs fail', () => {
     expect(result.stderr).toContain('skipped unknown broken.gpx: broken.gpx: malformed XML');
     expect(result.stderr).toMatch(/wrote .*some-bad\.zip: .*partial: 1 records skipped as invalid/);
     expect(existsSync(out)).toBe(true);
+  }, 120_000);
+});
+
+describe('takeaway output with hostile names', () => {
+  const TITLE = '\u001b]0;pwned\u0007';
+  const CLEAR = '\u001b[2J\u001b[H';
+  // Anything that starts an escape sequence or a control function: ESC, BEL, C1 CSI, CR.
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+  it('escapes control characters in the names of files that failed to import', () => {
+    const folder = join(dir, 'hostile');
+    mkdirSync(folder);
+    writeFileSync(join(folder, `${TITLE}a.gpx`), '<gpx');
+    writeFileSync(join(folder, `${CLEAR}b\rOK.fit`), 'garbage');
+    const result = takeaway('export', '--input', folder, '--formats', 'csv', '--out', join(dir, 'hostile.zip'));
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).not.toMatch(CONTROL);
+    expect(result.stderr).toContain('skipped unknown \\u001b]0;pwned\\u0007a.gpx');
+    expect(result.stderr).toContain('\\u001b[2J\\u001b[Hb\\rOK.fit');
+  }, 120_000);
+
+  it('escapes control characters in the member names takeaway verify reports', async () => {
+    const out = join(dir, 'hostile-verify.zip');
+    expect(takeaway('export', '--input', demo, '--formats', 'csv', '--out', out, '--created-at', '2026-11-24T12:00:00Z').status).toBe(0);
+    // A member the manifest does not list, named with an escape sequence; the UTF-8 flag makes readers take the
+    // name as it is (without it, zip.js reads CP437 and ESC becomes an arrow).
+    const entries = await new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(out)))).getEntries();
+    const writer = new ZipWriter(new Uint8ArrayWriter(), { useUnicodeFileNames: true });
+    for (const entry of entries as FileEntry[]) await writer.add(entry.filename, new Uint8ArrayReader(await entry.getData(new Uint8ArrayWriter())));
+    await writer.add(`${CLEAR}x.csv`, new TextReader('a,b\n'));
+    writeFileSync(out, await writer.close());
+    const result = takeaway('verify', out);
+    expect(result.status, result.stdout).toBe(1);
+    expect(result.stdout).not.toMatch(CONTROL);
+    expect(result.stdout).toContain('FAIL \\u001b[2J\\u001b[Hx.csv: unlisted');
   }, 120_000);
 });
