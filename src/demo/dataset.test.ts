@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TRACK_CHUNK_SIZE, type Activity, type TrackChunk } from '../model/records.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
 import { createDemoDataset, DEMO_SMALL_OPTIONS, DEMO_YEAR_OPTIONS, DemoRecordSource, type DemoOptions } from './index.ts';
-import { haversineM } from './places.ts';
+import { haversineM } from '../model/geometry.ts';
 import { utcOffsetMinAt } from './time-zones.ts';
 
 /** A year at a quarter of the default density: every sport, both DST offsets, realistic durations. */

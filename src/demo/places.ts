@@ -65,15 +65,3 @@ export function seasonalTemperatureC(base: HomeBase, dayOfYear: number): number 
   const half = (base.summerTemperatureC - base.winterTemperatureC) / 2;
   return mid - half * Math.cos((2 * Math.PI * (dayOfYear - 15)) / 365.25);
 }
-
-/** Metres between two WGS84 positions (haversine on a sphere of the mean Earth radius). */
-export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * toRad;
-  const dLon = (lon2 - lon1) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-/** Mean Earth radius, metres (IUGG). */
-export const EARTH_RADIUS_M = 6_371_008.8;

@@ -1,6 +1,7 @@
 // Activity and lap totals computed from the generated samples themselves, so they always agree with the track.
 
-import type { Lap, Sport, Totals, TrackChunk } from '../model/records.ts';
+import type { Lap, Pause, Sport, Totals, TrackChunk } from '../model/records.ts';
+import { SpanTotals, type SpanEnd } from '../model/totals.ts';
 import type { ActivityPlan } from './plan.ts';
 
 /** What an activity record needs from its track. */
@@ -12,132 +13,56 @@ export interface TrackSummary {
 
 const BODY_MASS_KG = 72;
 
-/** Running sums over a span of samples (a lap or the whole activity). */
-class Span {
-  startIndex: number;
-  startTimeMs: number;
-  startDistanceM: number;
-  sampleCount = 0;
-  ascentM = 0;
-  descentM = 0;
-  heartRate = new Stat();
-  cadence = new Stat();
-  power = new Stat();
-  maxSpeedMps = -Infinity;
-  workJ = 0;
-
-  constructor(startIndex: number, startTimeMs: number, startDistanceM: number) {
-    this.startIndex = startIndex;
-    this.startTimeMs = startTimeMs;
-    this.startDistanceM = startDistanceM;
-  }
-}
-
-class Stat {
-  sum = 0;
-  count = 0;
-  max = -Infinity;
-  add(value: number): void {
-    if (Number.isNaN(value)) return;
-    this.sum += value;
-    this.count++;
-    if (value > this.max) this.max = value;
-  }
-  get average(): number | undefined {
-    return this.count === 0 ? undefined : Math.round(this.sum / this.count);
-  }
-  get maximum(): number | undefined {
-    return this.count === 0 ? undefined : this.max;
-  }
-}
-
 /** Reads the activity's chunks once and returns its totals and laps (a lap per `lapDistanceM`, the last one shorter). */
 export function summarizeTrack(plan: ActivityPlan, chunks: Iterable<TrackChunk>): TrackSummary {
   const lapDistanceM = plan.profile.lapDistanceM;
+  const pauses = planPauses(plan);
   const laps: Lap[] = [];
-  let whole: Span | undefined;
-  let lap: Span | undefined;
+  const whole = new SpanTotals();
+  let lap = new SpanTotals();
+  let lapStartIndex = 0;
   let index = 0;
-  let previousAltitudeM = NaN;
-  let lastTimeMs = NaN;
-  let lastDistanceM = 0;
 
   for (const chunk of chunks) {
-    for (let k = 0; k < chunk.count; k++, index++) {
-      const timeMs = chunk.timeMs[k];
+    let from = 0;
+    for (let k = 0; k < chunk.count; k++) {
       const distanceM = chunk.distanceM ? chunk.distanceM[k] : 0;
-      if (!whole || !lap) {
-        whole = new Span(index, timeMs, distanceM);
-        lap = new Span(index, timeMs, distanceM);
-      } else if (distanceM >= (laps.length + 1) * lapDistanceM) {
-        laps.push(closeSpan(plan, lap, timeMs, distanceM));
-        lap = new Span(index, timeMs, distanceM);
-      }
-      const altitudeM = chunk.altitudeM ? chunk.altitudeM[k] : NaN;
-      const climbM = altitudeM - previousAltitudeM;
-      const heartRateBpm = chunk.heartRateBpm ? chunk.heartRateBpm[k] : NaN;
-      const cadenceRpm = chunk.cadenceRpm ? chunk.cadenceRpm[k] : NaN;
-      const powerW = chunk.powerW ? chunk.powerW[k] : NaN;
-      const speedMps = chunk.speedMps ? chunk.speedMps[k] : NaN;
-      addSample(whole, climbM, heartRateBpm, cadenceRpm, powerW, speedMps);
-      addSample(lap, climbM, heartRateBpm, cadenceRpm, powerW, speedMps);
-      previousAltitudeM = altitudeM;
-      lastTimeMs = timeMs;
-      lastDistanceM = distanceM;
+      if (index + k === 0 || distanceM < (laps.length + 1) * lapDistanceM) continue;
+      // Sample k starts the next lap: the current one ends at its time and distance.
+      lap.add(chunk, from, k);
+      laps.push(lapOf(plan, lap, lapStartIndex, pauses, { timeMs: chunk.timeMs[k], distanceM }));
+      lap = new SpanTotals();
+      lapStartIndex = index + k;
+      from = k;
     }
+    lap.add(chunk, from, chunk.count);
+    whole.add(chunk, 0, chunk.count);
+    index += chunk.count;
   }
-  if (!whole || !lap) throw new RangeError(`activity ${plan.id} has no samples`);
-  laps.push(closeSpan(plan, lap, lastTimeMs, lastDistanceM));
-  const { startIndex: _startIndex, startTimeMs: _startTimeMs, endIndex: _endIndex, ...totals } = closeSpan(plan, whole, lastTimeMs, lastDistanceM);
+  if (index === 0) throw new RangeError(`activity ${plan.id} has no samples`);
+  laps.push(lapOf(plan, lap, lapStartIndex, pauses));
+  const { startIndex: _startIndex, startTimeMs: _startTimeMs, endIndex: _endIndex, ...totals } = lapOf(plan, whole, 0, pauses);
   return { sampleCount: index, totals, laps };
 }
 
-function addSample(span: Span, climbM: number, heartRateBpm: number, cadenceRpm: number, powerW: number, speedMps: number): void {
-  span.sampleCount++;
-  if (climbM > 0) span.ascentM += climbM;
-  else if (climbM < 0) span.descentM -= climbM;
-  span.heartRate.add(heartRateBpm);
-  span.cadence.add(cadenceRpm);
-  span.power.add(powerW);
-  if (powerW > 0) span.workJ += powerW;
-  if (speedMps > span.maxSpeedMps) span.maxSpeedMps = speedMps;
+/** The plan's pauses as timer stops: each starts at the time of the sample it follows (see track.ts). */
+function planPauses(plan: ActivityPlan): Pause[] {
+  return plan.pauses.map((pause) => {
+    const startMs = plan.startTimeMs + pauseStartOffsetMs(plan, pause.afterIndex);
+    return { startMs, endMs: startMs + pause.durationMs };
+  });
 }
 
-/** Ends a span where the next one starts (or at the last sample): elapsed covers the pauses, timer does not. */
-function closeSpan(plan: ActivityPlan, span: Span, endTimeMs: number, endDistanceM: number): Lap {
-  const elapsedS = (endTimeMs - span.startTimeMs) / 1000;
-  let pausedS = 0;
-  for (const pause of plan.pauses) {
-    // A pause starts at the time of the sample it follows and lasts durationMs (see track.ts).
-    const pauseStartMs = plan.startTimeMs + pauseStartOffsetMs(plan, pause.afterIndex);
-    const overlapMs = Math.min(endTimeMs, pauseStartMs + pause.durationMs) - Math.max(span.startTimeMs, pauseStartMs);
-    if (overlapMs > 0) pausedS += overlapMs / 1000;
+/** A span as a lap: the shared totals, calories estimated, ascent and descent only for outdoor (GPS) sports. */
+function lapOf(plan: ActivityPlan, span: SpanTotals, startIndex: number, pauses: readonly Pause[], end?: SpanEnd): Lap {
+  const totals = span.totals(pauses, end);
+  if (!plan.profile.hasGps) {
+    delete totals.ascentM;
+    delete totals.descentM;
   }
-  const timerS = elapsedS - pausedS;
-  const distanceM = endDistanceM - span.startDistanceM;
-  const lap: Lap = {
-    startTimeMs: span.startTimeMs,
-    startIndex: span.startIndex,
-    endIndex: span.startIndex + span.sampleCount,
-    elapsedS,
-    timerS,
-    distanceM,
-    calories: estimateCalories(plan.profile.sport, distanceM, timerS, span.ascentM, span.workJ),
-    avgSpeedMps: timerS > 0 ? Math.round((distanceM / timerS) * 1000) / 1000 : 0,
-    maxSpeedMps: span.maxSpeedMps === -Infinity ? undefined : Math.round(span.maxSpeedMps * 1000) / 1000,
-    avgHeartRateBpm: span.heartRate.average,
-    maxHeartRateBpm: span.heartRate.maximum,
-    avgCadenceRpm: span.cadence.average,
-    maxCadenceRpm: span.cadence.maximum,
-    avgPowerW: span.power.average,
-    maxPowerW: span.power.maximum,
-  };
-  if (plan.profile.hasGps) {
-    lap.ascentM = Math.round(span.ascentM * 10) / 10;
-    lap.descentM = Math.round(span.descentM * 10) / 10;
-  }
-  for (const key of Object.keys(lap) as (keyof Lap)[]) if (lap[key] === undefined) delete lap[key];
-  return lap;
+  const ascentM = span.climb.hasAltitude ? span.climb.ascentM : 0;
+  totals.calories = estimateCalories(plan.profile.sport, totals.distanceM ?? 0, totals.timerS, ascentM, span.power.sum);
+  return { startTimeMs: span.firstTimeMs, startIndex, endIndex: startIndex + span.count, ...totals };
 }
 
 /** Offset of the pause after sample `afterIndex` from the activity start, ms (earlier pauses included). */

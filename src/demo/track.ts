@@ -3,7 +3,8 @@
 
 import { TRACK_CHUNK_SIZE, type Channel, type TrackChunk } from '../model/records.ts';
 import type { ActivityPlan } from './plan.ts';
-import { EARTH_RADIUS_M, haversineM, terrainAltitudeM } from './places.ts';
+import { EARTH_RADIUS_M, haversineM } from '../model/geometry.ts';
+import { terrainAltitudeM } from './places.ts';
 import { SeededRandom } from './random.ts';
 
 const HEART_RATE_MIN_BPM = 90;

@@ -2,22 +2,10 @@
 
 import { CHANNELS, TRACK_CHUNK_SIZE } from '../model/records.ts';
 import type { Channel, Pause, Totals, TrackChunk } from '../model/records.ts';
+import { SpanTotals } from '../model/totals.ts';
 
 /** One sample as importers see it: time plus any channels they have (absent or NaN means missing). */
 export type Sample = { timeMs: number } & Partial<Record<Channel, number>>;
-
-const EARTH_RADIUS_M = 6_371_008.8;
-const DEG_TO_RAD = Math.PI / 180;
-/** Altitude must move this far past the last turning point to count as climb; filters GPS/barometer noise. */
-const ASCENT_HYSTERESIS_M = 2;
-
-/** Great-circle distance in metres between two WGS84 points in degrees (haversine, mean Earth radius). */
-export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * DEG_TO_RAD;
-  const dLon = (lon2 - lon1) * DEG_TO_RAD;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * DEG_TO_RAD) * Math.cos(lat2 * DEG_TO_RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
 
 class GrowableColumn {
   values = new Float64Array(1024);
@@ -133,97 +121,13 @@ export class TrackBuilder {
     });
   }
 
-  /**
-   * Totals worked out from the samples `[from, to)`: elapsed and timer time (minus `pauses`), distance
-   * (the distance channel, else haversine between positions), ascent/descent, and averages/maxima.
-   */
+  /** Totals worked out from the samples `[from, to)` under the shared rules (`model/totals.ts`), timer time minus `pauses`. */
   computeTotals(from = 0, to = this.length, pauses: readonly Pause[] = []): Totals {
-    if (to <= from) return { elapsedS: 0, timerS: 0 };
-    const time = this.columns.get('timeMs')!.values;
-    const elapsedS = (time[to - 1] - time[from]) / 1000;
-    let pausedS = 0;
-    for (const pause of pauses) pausedS += Math.max(0, Math.min(pause.endMs, time[to - 1]) - Math.max(pause.startMs, time[from])) / 1000;
-    const timerS = Math.max(0, elapsedS - pausedS);
-    const totals: Totals = { elapsedS, timerS };
-
-    const distanceM = this.distanceIn(from, to);
-    if (distanceM !== undefined) totals.distanceM = distanceM;
-    const climb = this.climbIn(from, to);
-    if (climb) {
-      totals.ascentM = climb.ascentM;
-      totals.descentM = climb.descentM;
-    }
-    const stat = (channel: Channel) => this.statsIn(channel, from, to);
-    const hr = stat('heartRateBpm');
-    if (hr) [totals.avgHeartRateBpm, totals.maxHeartRateBpm] = [hr.avg, hr.max];
-    const cadence = stat('cadenceRpm');
-    if (cadence) [totals.avgCadenceRpm, totals.maxCadenceRpm] = [cadence.avg, cadence.max];
-    const power = stat('powerW');
-    if (power) [totals.avgPowerW, totals.maxPowerW] = [power.avg, power.max];
-    const speed = stat('speedMps');
-    if (speed) [totals.avgSpeedMps, totals.maxSpeedMps] = [speed.avg, speed.max];
-    else if (distanceM !== undefined && timerS > 0) totals.avgSpeedMps = distanceM / timerS;
-    return totals;
-  }
-
-  private distanceIn(from: number, to: number): number | undefined {
-    const distance = this.columns.get('distanceM')!;
-    if (distance.hasValue) {
-      let first = Number.NaN;
-      let last = Number.NaN;
-      for (let i = from; i < to; i++) {
-        const value = distance.values[i];
-        if (Number.isNaN(value)) continue;
-        if (Number.isNaN(first)) first = value;
-        last = value;
-      }
-      if (!Number.isNaN(first)) return last - first;
-    }
-    const lat = this.columns.get('lat')!.values;
-    const lon = this.columns.get('lon')!.values;
-    let total = 0;
-    let previous = -1;
-    for (let i = from; i < to; i++) {
-      if (Number.isNaN(lat[i]) || Number.isNaN(lon[i])) continue;
-      if (previous >= 0) total += haversineM(lat[previous], lon[previous], lat[i], lon[i]);
-      previous = i;
-    }
-    return previous >= 0 ? total : undefined;
-  }
-
-  private climbIn(from: number, to: number): { ascentM: number; descentM: number } | undefined {
-    const altitude = this.columns.get('altitudeM')!.values;
-    let ascentM = 0;
-    let descentM = 0;
-    let reference = Number.NaN;
-    for (let i = from; i < to; i++) {
-      const value = altitude[i];
-      if (Number.isNaN(value)) continue;
-      if (Number.isNaN(reference)) reference = value;
-      else if (value - reference >= ASCENT_HYSTERESIS_M) {
-        ascentM += value - reference;
-        reference = value;
-      } else if (reference - value >= ASCENT_HYSTERESIS_M) {
-        descentM += reference - value;
-        reference = value;
-      }
-    }
-    return Number.isNaN(reference) ? undefined : { ascentM, descentM };
-  }
-
-  private statsIn(channel: Channel, from: number, to: number): { avg: number; max: number } | undefined {
-    const values = this.columns.get(channel)!.values;
-    let sum = 0;
-    let count = 0;
-    let max = -Infinity;
-    for (let i = from; i < to; i++) {
-      const value = values[i];
-      if (Number.isNaN(value)) continue;
-      sum += value;
-      count++;
-      if (value > max) max = value;
-    }
-    return count ? { avg: sum / count, max } : undefined;
+    const span = new SpanTotals();
+    const columns: { timeMs: Float64Array } & Partial<Record<Channel, Float64Array>> = { timeMs: this.columns.get('timeMs')!.values };
+    for (const channel of CHANNELS) columns[channel] = this.columns.get(channel)!.values;
+    span.add(columns, from, to);
+    return span.totals(pauses);
   }
 }
 

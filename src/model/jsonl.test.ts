@@ -36,6 +36,18 @@ describe('JSON-lines interchange', () => {
     expect(line).toContain('"lat":[52.5145123,52.5145223,null,52.5145423]');
   });
 
+  it('keeps -0 in float32 and float64 channels, as the JSON and XML formats do', async () => {
+    const signed = { ...chunk, count: 2, timeMs: chunk.timeMs.slice(0, 2), lat: undefined, lon: undefined, heartRateBpm: undefined,
+      speedMps: Float32Array.from([-0, 0]), distanceM: Float64Array.from([-0, 0]) };
+    const line = serializeTrackLine(signed);
+    expect(line).toContain('"speedMps":[-0,0]');
+    expect(line).toContain('"distanceM":[-0,0]');
+    const items = await collect(parseJsonl(splitLines([`${JSONL_HEADER_LINE}\n${serializeRecordLine({ ...activity, sampleCount: 2, laps: [] })}\n${line}\n`])));
+    const parsed = items.find((item): item is Extract<JsonlItem, { type: 'track' }> => item.type === 'track');
+    expect(Object.is(parsed?.chunk.speedMps?.[0], -0)).toBe(true);
+    expect(Object.is(parsed?.chunk.distanceM?.[0], -0)).toBe(true);
+  });
+
   it('round-trips records and chunks, NaN included, through serialize and parse', async () => {
     const lines = [JSONL_HEADER_LINE, serializeRecordLine(activity), serializeTrackLine(chunk)];
     const items = await collect(parseJsonl(lines));

@@ -4,6 +4,7 @@
 import { CHANNELS, RECORD_KINDS, type Activity, type Channel, type TakeawayRecord, type TrackChunk } from './records.ts';
 import type { RecordFilter } from './request.ts';
 import type { RecordSource } from './source.ts';
+import { float32Text, float64Text } from './number-text.ts';
 import { validateRecord, validateTrackChunk } from './validate.ts';
 
 /** Version written in, and the only one accepted from, the header line. */
@@ -44,22 +45,10 @@ export function serializeTrackLine(chunk: TrackChunk): string {
 }
 
 function numbersText(values: ArrayLike<number>, isFloat32: boolean): string {
+  const text = isFloat32 ? float32Text : float64Text;
   const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    parts[i] = !Number.isFinite(value) ? 'null' : isFloat32 ? float32Text(value) : String(value);
-  }
+  for (let i = 0; i < values.length; i++) parts[i] = text(values[i]);
   return `[${parts.join(',')}]`;
-}
-
-/** Shortest decimal that `Math.fround` maps back to `value` (a float32); 9 significant digits always suffice. */
-function float32Text(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  for (let digits = 6; digits < 9; digits++) {
-    const text = String(Number(value.toPrecision(digits)));
-    if (Math.fround(Number(text)) === value) return text;
-  }
-  return String(Number(value.toPrecision(9)));
 }
 
 /**

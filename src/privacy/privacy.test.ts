@@ -6,7 +6,7 @@ import { anonymiseSource } from './anonymise-source.ts';
 import { estimatePasswordStrength } from './password-strength.ts';
 import { createPseudonymiser } from './pseudonyms.ts';
 import { redactRequest } from './redact-request.ts';
-import { distanceBetweenM } from './zones.ts';
+import { haversineM } from '../model/geometry.ts';
 
 const T0 = Date.UTC(2025, 4, 1, 6, 0, 0);
 const SAMPLES = 5000;
@@ -58,7 +58,7 @@ describe('anonymiseSource', () => {
   it('drops the samples inside a zone, re-cuts the chunks and recomputes totals and laps', async () => {
     const { activity, track } = await read(anonymiseSource(source(), { zones: [HOME], zoneMode: 'sample' }).source);
     const kept = track.reduce((n, c) => n + c.count, 0);
-    const expected = SAMPLES - Array.from({ length: SAMPLES }, (_, i) => 52 + i * 1e-5).filter((lat) => distanceBetweenM(lat, 13, 52, 13) <= 500).length;
+    const expected = SAMPLES - Array.from({ length: SAMPLES }, (_, i) => 52 + i * 1e-5).filter((lat) => haversineM(lat, 13, 52, 13) <= 500).length;
     expect(kept).toBe(expected);
     expect(activity.sampleCount).toBe(kept);
     expect(track.map((c) => [c.seq, c.startIndex])).toEqual(track.map((_, i) => [i, i * 2048]));

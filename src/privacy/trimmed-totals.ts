@@ -2,35 +2,14 @@
 // training platforms do it: what was hidden is not counted.
 
 import type { Activity, Lap, Pause, Totals, TrackChunk } from '../model/records.ts';
+import { SpanTotals, type SpanEnd } from '../model/totals.ts';
 
-/** Running figures over a span of kept samples (the whole activity or a lap). */
-class Span {
-  count = 0;
-  firstTimeMs = NaN;
-  lastTimeMs = NaN;
-  firstDistanceM = NaN;
-  lastDistanceM = NaN;
-  ascentM = 0;
-  descentM = 0;
-  hasAltitude = false;
-  readonly heartRate = new Stat();
-  readonly cadence = new Stat();
-  readonly power = new Stat();
-  readonly speed = new Stat();
-
-  constructor(readonly startIndex: number, readonly endIndex: number, readonly original: Totals) {}
-}
-
-class Stat {
-  sum = 0;
-  count = 0;
-  max = -Infinity;
-  add(value: number): void {
-    if (!Number.isFinite(value)) return;
-    this.sum += value;
-    this.count++;
-    if (value > this.max) this.max = value;
-  }
+/** A span of kept samples (the whole activity or a lap) with the totals the original had for it. */
+interface KeptSpan {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly original: Totals;
+  readonly totals: SpanTotals;
 }
 
 /**
@@ -58,123 +37,70 @@ export async function summariseTrimmed(original: Activity, mask: Uint8Array, tri
     return { ...original, sampleCount: 0, channels: [], laps: [], pauses: [], totals: { elapsedS: 0, timerS: 0 } };
   }
 
-  const whole = new Span(0, keptCount, original.totals);
+  const span = (startIndex: number, endIndex: number, totals: Totals): KeptSpan => ({ startIndex, endIndex, original: totals, totals: new SpanTotals() });
+  const whole = span(0, keptCount, original.totals);
   const laps = original.laps
-    .map((lap) => new Span(keptBefore[Math.min(lap.startIndex, mask.length)], keptBefore[Math.min(lap.endIndex, mask.length)], lap))
-    .filter((span) => span.endIndex > span.startIndex);
+    .map((lap) => span(keptBefore[Math.min(lap.startIndex, mask.length)], keptBefore[Math.min(lap.endIndex, mask.length)], lap))
+    .filter((lap) => lap.endIndex > lap.startIndex);
   const gaps: Pause[] = [];
-  let lapIndex = 0;
-  let index = 0;
-  let previousAltitudeM = NaN;
+  let chunkStart = 0;
   let previousTimeMs = NaN;
   for await (const chunk of trimmed) {
-    for (let k = 0; k < chunk.count; k++, index++) {
-      const timeMs = chunk.timeMs[k];
-      if (gapBefore.has(index)) {
-        gaps.push({ startMs: previousTimeMs, endMs: timeMs });
-        previousAltitudeM = NaN;
-      }
-      while (lapIndex < laps.length && index >= laps[lapIndex].endIndex) lapIndex++;
-      const lap = laps[lapIndex] !== undefined && index >= laps[lapIndex].startIndex ? laps[lapIndex] : undefined;
-      const altitudeM = chunk.altitudeM ? chunk.altitudeM[k] : NaN;
-      const climbM = altitudeM - previousAltitudeM;
-      for (const span of lap ? [whole, lap] : [whole]) addSample(span, chunk, k, timeMs, climbM);
-      if (Number.isFinite(altitudeM)) previousAltitudeM = altitudeM;
-      previousTimeMs = timeMs;
+    for (let k = 0; k < chunk.count; k++) {
+      if (gapBefore.has(chunkStart + k)) gaps.push({ startMs: previousTimeMs, endMs: chunk.timeMs[k] });
+      previousTimeMs = chunk.timeMs[k];
     }
+    // Altitude runs on across a removed stretch: the climb rule then never counts more than the untrimmed track had.
+    whole.totals.add(chunk, 0, chunk.count);
+    for (const lap of laps) {
+      lap.totals.add(chunk, Math.max(lap.startIndex - chunkStart, 0), Math.min(lap.endIndex - chunkStart, chunk.count));
+    }
+    chunkStart += chunk.count;
   }
+  const kept = whole.totals;
 
   const pauses = mergePauses([
     ...original.pauses
-      .map((p) => ({ startMs: Math.max(p.startMs, whole.firstTimeMs), endMs: Math.min(p.endMs, whole.lastTimeMs) }))
+      .map((p) => ({ startMs: Math.max(p.startMs, kept.firstTimeMs), endMs: Math.min(p.endMs, kept.lastTimeMs) }))
       .filter((p) => p.endMs > p.startMs),
     ...gaps,
   ]);
-  const newLaps: Lap[] = laps.map((span, i) => {
+  const newLaps: Lap[] = laps.map((lap, i) => {
     const next = laps[i + 1];
-    const adjoins = next !== undefined && next.startIndex === span.endIndex;
-    const endTimeMs = adjoins ? next.firstTimeMs : span.lastTimeMs;
-    const endDistanceM = adjoins && Number.isFinite(next.firstDistanceM) ? next.firstDistanceM : span.lastDistanceM;
-    return {
-      startTimeMs: span.firstTimeMs,
-      startIndex: span.startIndex,
-      endIndex: span.endIndex,
-      ...totalsOf(span, endTimeMs, endDistanceM, pauses),
-    };
+    const end = next !== undefined && next.startIndex === lap.endIndex
+      ? { timeMs: next.totals.firstTimeMs, distanceM: next.totals.firstDistanceM } : undefined;
+    return { startTimeMs: lap.totals.firstTimeMs, startIndex: lap.startIndex, endIndex: lap.endIndex, ...totalsOf(lap, pauses, end) };
   });
   return {
     ...original,
-    startTimeMs: whole.firstTimeMs,
+    startTimeMs: kept.firstTimeMs,
     sampleCount: keptCount,
     laps: newLaps,
     pauses,
-    totals: totalsOf(whole, whole.lastTimeMs, whole.lastDistanceM, pauses),
+    totals: totalsOf(whole, pauses),
   };
 }
 
-function addSample(span: Span, chunk: TrackChunk, k: number, timeMs: number, climbM: number): void {
-  if (span.count === 0) span.firstTimeMs = timeMs;
-  span.lastTimeMs = timeMs;
-  span.count++;
-  const distanceM = chunk.distanceM ? chunk.distanceM[k] : NaN;
-  if (Number.isFinite(distanceM)) {
-    if (Number.isNaN(span.firstDistanceM)) span.firstDistanceM = distanceM;
-    span.lastDistanceM = distanceM;
+/**
+ * The span's totals: the fields the original had, recomputed by the shared rules; a field with no data left is
+ * dropped. Calories scale with the timer time; ascent and descent never exceed the original's (a device's own
+ * figure may follow another rule than ours, and hiding samples must not add climbing).
+ */
+function totalsOf(span: KeptSpan, pauses: readonly Pause[], end?: SpanEnd): Totals {
+  const recomputed = span.totals.totals(pauses, end);
+  const { original } = span;
+  if (original.calories !== undefined && original.timerS > 0) {
+    recomputed.calories = Math.round(original.calories * Math.min(1, recomputed.timerS / original.timerS));
   }
-  if (Number.isFinite(climbM)) {
-    span.hasAltitude = true;
-    if (climbM > 0) span.ascentM += climbM;
-    else span.descentM -= climbM;
-  }
-  if (chunk.heartRateBpm) span.heartRate.add(chunk.heartRateBpm[k]);
-  if (chunk.cadenceRpm) span.cadence.add(chunk.cadenceRpm[k]);
-  if (chunk.powerW) span.power.add(chunk.powerW[k]);
-  if (chunk.speedMps) span.speed.add(chunk.speedMps[k]);
-}
-
-/** The span's totals: the fields the original had, recomputed; a field with no data left is dropped. */
-function totalsOf(span: Span, endTimeMs: number, endDistanceM: number, pauses: readonly Pause[]): Totals {
-  const elapsedS = (endTimeMs - span.firstTimeMs) / 1000;
-  let pausedS = 0;
-  for (const pause of pauses) {
-    const overlapMs = Math.min(endTimeMs, pause.endMs) - Math.max(span.firstTimeMs, pause.startMs);
-    if (overlapMs > 0) pausedS += overlapMs / 1000;
-  }
-  const timerS = Math.max(0, elapsedS - pausedS);
-  const distanceM = Number.isFinite(endDistanceM) && Number.isFinite(span.firstDistanceM) ? endDistanceM - span.firstDistanceM : undefined;
-  const original = span.original;
-  const recomputed: Totals = {
-    elapsedS,
-    timerS,
-    distanceM,
-    calories: original.calories !== undefined && original.timerS > 0
-      ? Math.round(original.calories * Math.min(1, timerS / original.timerS)) : undefined,
-    ascentM: span.hasAltitude ? Math.round(span.ascentM * 10) / 10 : undefined,
-    descentM: span.hasAltitude ? Math.round(span.descentM * 10) / 10 : undefined,
-    avgHeartRateBpm: average(span.heartRate),
-    maxHeartRateBpm: maximum(span.heartRate),
-    avgCadenceRpm: average(span.cadence),
-    maxCadenceRpm: maximum(span.cadence),
-    avgPowerW: average(span.power),
-    maxPowerW: maximum(span.power),
-    avgSpeedMps: distanceM !== undefined ? (timerS > 0 ? Math.round((distanceM / timerS) * 1000) / 1000 : 0) : undefined,
-    maxSpeedMps: span.speed.count > 0 ? Math.round(span.speed.max * 1000) / 1000 : undefined,
-  };
-  const totals: Totals = { elapsedS, timerS };
+  if (recomputed.ascentM !== undefined && original.ascentM !== undefined) recomputed.ascentM = Math.min(recomputed.ascentM, original.ascentM);
+  if (recomputed.descentM !== undefined && original.descentM !== undefined) recomputed.descentM = Math.min(recomputed.descentM, original.descentM);
+  const totals: Totals = { elapsedS: recomputed.elapsedS, timerS: recomputed.timerS };
   for (const key of Object.keys(original) as (keyof Totals)[]) {
-    if (key === 'elapsedS' || key === 'timerS' || !(key in recomputed)) continue;
+    if (key === 'elapsedS' || key === 'timerS') continue;
     const value = recomputed[key];
     if (value !== undefined) totals[key] = value;
   }
   return totals;
-}
-
-function average(stat: Stat): number | undefined {
-  return stat.count === 0 ? undefined : Math.round(stat.sum / stat.count);
-}
-
-function maximum(stat: Stat): number | undefined {
-  return stat.count === 0 ? undefined : stat.max;
 }
 
 /** Sorted, overlapping or touching pauses joined. */

@@ -5,7 +5,7 @@ import {
   trackFixture, weightFixture,
 } from '../csv/fixtures/records.ts';
 import { jsonFormat, rechunk } from './encode.ts';
-import { float32Text } from './numbers.ts';
+import { float32Text } from '../../model/number-text.ts';
 
 const START = Date.UTC(2025, 2, 1, 6, 12, 0);
 const ALL_KINDS = ['activity', 'steps', 'weight', 'sleep', 'record'] as const;

@@ -2,7 +2,7 @@
 
 import { CHANNELS } from '../../model/records.ts';
 import type { Activity, Channel, RecordKind, TrackChunk } from '../../model/records.ts';
-import { float32Text, float64Text } from './numbers.ts';
+import { float32Text, float64Text } from '../../model/number-text.ts';
 
 /** Value of the `format` key, so an importer can tell a Takeaway export from other JSON. */
 export const JSON_FORMAT_NAME = 'takeaway';

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../model/records.ts';
 import type {
   Activity, Channel, DailySteps, FieldValue, GenericRecord, Lap, RecordKind, Sleep, Totals, TrackChunk, Weight,
 } from '../../model/records.ts';
-import { float32Text, float64Text } from '../json/numbers.ts';
+import { float32Text, float64Text } from '../../model/number-text.ts';
 import { IsoTimeFormatter, formatIsoLocal, formatIsoUtc } from '../time-format.ts';
 
 /** XML 1.0 §2.8 prolog. */

@@ -1,4 +1,4 @@
-// Number text for the lossless formats (JSON, XML): the shortest text that reads back to the same value.
+// Number text for the lossless forms (JSONL, JSON, XML): the shortest text that reads back to the same value.
 
 /** Float32 has a 24-bit significand: every integer below 2^24 is exact. */
 const FLOAT32_EXACT_INTEGERS = 2 ** 24;
@@ -11,7 +11,7 @@ export function float64Text(value: number): string {
 
 /**
  * Shortest decimal text that `Math.fround` maps back to the same float32, e.g. `3.4` rather than
- * `3.4000000953674316`. Exact on re-import into a Float32Array; about half the bytes of `String(n)`.
+ * `3.4000000953674316`, `-0` kept. Exact on re-import into a Float32Array; about half the bytes of `String(n)`.
  */
 export function float32Text(value: number): string {
   if (!Number.isFinite(value)) return 'null';
