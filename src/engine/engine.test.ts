@@ -120,6 +120,17 @@ describe('runExport', () => {
     expect(manifest.schemaVersion).toBe(2);
   });
 
+  it('counts each record and sample once in progress, however many formats read them', async () => {
+    const twoFormats: ExportRequest = { ...request, formats: { activity: ['csv', 'json'], record: ['csv', 'json'] } };
+    const progress: ExportProgress[] = [];
+    const { sink } = memorySink();
+    await runExport(twoFormats, testSource(records), sink, { registry: { csv: listFormat, json: { ...listFormat, id: 'json' } }, onProgress: (p) => progress.push(p) });
+    const last = progress.at(-1)!;
+    expect(last.filesDone).toBe(5); // README and two files per format: both formats did read everything
+    expect(last.recordsRead).toBe(records.length);
+    expect(last.samplesRead).toBe(2510);
+  });
+
   it('gives byte-identical archives for the same data and request', async () => {
     const first = await exportToBytes();
     const second = await exportToBytes();

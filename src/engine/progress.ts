@@ -4,7 +4,7 @@ export interface ExportProgress {
   /** Path of the entry being written, or the last one written. */
   currentFile: string;
   filesDone: number;
-  /** Records and track samples read from the source so far (each format reads them once). */
+  /** Records and track samples read from the source so far, each once however many formats read it. */
   recordsRead: number;
   samplesRead: number;
   /** Uncompressed bytes produced by the encoders, and zip bytes handed to the sink. */
@@ -24,13 +24,24 @@ export class ProgressReporter {
   private readonly startMs: number;
   readonly state: ExportProgress = { currentFile: '', filesDone: 0, recordsRead: 0, samplesRead: 0, bytesIn: 0, bytesOut: 0, fraction: 0 };
 
+  /**
+   * `startFraction`: where an interrupted run got to (its checkpoint); a resume replays the entries before it,
+   * and the fraction reported never goes below it.
+   */
   constructor(
     private readonly listener: ProgressListener | undefined,
     private readonly estimatedBytesIn: number,
     private readonly now: () => number = () => performance.now(),
     private readonly intervalMs = 100,
+    private readonly startFraction = 0,
   ) {
     this.startMs = now();
+  }
+
+  /** 0..0.99: bytes produced against the plan's estimate, not below the start fraction. */
+  fractionNow(): number {
+    const done = this.estimatedBytesIn > 0 ? this.state.bytesIn / this.estimatedBytesIn : 0;
+    return Math.min(0.99, Math.max(this.startFraction, done));
   }
 
   /** Emits if the interval has passed (or always when `force`). */
@@ -40,9 +51,11 @@ export class ProgressReporter {
     if (!force && nowMs - this.lastEmitMs < this.intervalMs) return;
     this.lastEmitMs = nowMs;
     const s = this.state;
-    s.fraction = Math.min(0.99, this.estimatedBytesIn > 0 ? s.bytesIn / this.estimatedBytesIn : 0);
+    s.fraction = this.fractionNow();
     const elapsedS = (nowMs - this.startMs) / 1000;
-    s.etaS = s.fraction > 0.01 && elapsedS > 0.5 ? Math.round((elapsedS / s.fraction) * (1 - s.fraction)) : undefined;
+    // The rate of this run: a resume's replay runs from 0 and is not counted twice.
+    const ranFraction = s.fraction - this.startFraction;
+    s.etaS = ranFraction > 0.01 && elapsedS > 0.5 ? Math.round((elapsedS / ranFraction) * (1 - s.fraction)) : undefined;
     try {
       this.listener({ ...s });
     } catch {

@@ -43,6 +43,8 @@ export interface ExportCheckpoint {
   prefixSha256: string;
   /** Manifest entries of the finished files, in order. */
   files: ManifestFile[];
+  /** Progress fraction reached at this entry; a resume's progress starts there (absent in older checkpoints). */
+  fraction?: number;
 }
 
 export interface ResumableRunOptions extends Omit<RunOptions, 'onEntryWritten'> {
@@ -88,7 +90,7 @@ export async function runResumableExport(
   await sink.truncate(offsetBytes);
   const replay = await replayStream(sink, checkpoint);
   const files: ManifestFile[] = [];
-  const onEntryWritten = async ({ entryIndex, file, bytesOut }: EntryWritten): Promise<void> => {
+  const onEntryWritten = async ({ entryIndex, file, bytesOut, fraction }: EntryWritten): Promise<void> => {
     files.push(file);
     if (replay.position() !== bytesOut) throw new ExportError('INTERNAL', `entry ${entryIndex} ended at ${bytesOut} bytes but ${replay.position()} reached the sink`);
     if (bytesOut <= offsetBytes) {
@@ -97,9 +99,9 @@ export async function runResumableExport(
       return;
     }
     await sink.flush?.();
-    await saveCheckpoint?.({ entryIndex, offsetBytes: bytesOut, prefixSha256: replay.digestHex(), files: [...files] });
+    await saveCheckpoint?.({ entryIndex, offsetBytes: bytesOut, prefixSha256: replay.digestHex(), files: [...files], fraction });
   };
-  const result = await runExport(request, source, replay.writable, { ...runOptions, onEntryWritten });
+  const result = await runExport(request, source, replay.writable, { ...runOptions, onEntryWritten, startFraction: checkpoint?.fraction });
   return { ...result, resumedFromBytes: offsetBytes };
 }
 

@@ -45,6 +45,8 @@ export interface RunOptions {
    * bytes written so far; awaited, so a checkpoint can be stored first (see resume.ts).
    */
   onEntryWritten?: (written: EntryWritten) => void | Promise<void>;
+  /** Where an interrupted run's progress got to (its checkpoint's `fraction`): reported progress starts there. */
+  startFraction?: number;
   /**
    * Entries in progress at once: small standalone entries (one activity's file) are read and compressed ahead
    * while earlier ones are written, in order. Default `DEFAULT_ENTRY_WINDOW`; 1 reads one entry at a time.
@@ -64,6 +66,8 @@ export interface EntryWritten {
   file: ManifestFile;
   /** Bytes of the archive written so far, i.e. where the next entry starts. */
   bytesOut: number;
+  /** Progress fraction at this point (0..0.99), for a resume to start from. */
+  fraction: number;
 }
 
 /** Name of the one entry of an encrypted export: neutral, so the archive's plaintext headers give nothing away. */
@@ -97,7 +101,7 @@ export async function runExport(
   source = anonymised.source;
   const recordedRequest = redactRequest(request);
   const plan = options.plan ?? await planExportSource(request, anonymised, options.registry, { signal });
-  const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes);
+  const progress = new ProgressReporter(options.onProgress, plan.estimatedUncompressedBytes, undefined, undefined, options.startFraction);
   const sinkWriter = sink.getWriter();
   const writes = new BatchedWrites(async (bytes) => {
     try {
@@ -145,7 +149,7 @@ export async function runExport(
     await writes.flush(); // a checkpoint needs the entry's bytes in the destination
     files.push(file);
     progress.state.filesDone += 1;
-    await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut });
+    await options.onEntryWritten?.({ entryIndex: files.length - 1, file, bytesOut: progress.state.bytesOut, fraction: progress.fractionNow() });
   };
 
   const addEntry = async (entry: EncodedEntry, format: ManifestFile['format'], level: number): Promise<void> => {

@@ -31,7 +31,9 @@ export async function saveCheckpoint(db: TakeawayDb, jobId: string, checkpoint: 
 /** A job's checkpoints, newest first (by entry index). */
 export async function loadCheckpoints(db: TakeawayDb, jobId: string): Promise<ExportCheckpoint[]> {
   const rows = await table(db).where('jobId').equals(jobId).toArray();
-  return rows.sort((a, b) => b.entryIndex - a.entryIndex).map(({ entryIndex, offsetBytes, prefixSha256, files }) => ({ entryIndex, offsetBytes, prefixSha256, files }));
+  return rows.sort((a, b) => b.entryIndex - a.entryIndex).map(({ entryIndex, offsetBytes, prefixSha256, files, fraction }) => ({
+    entryIndex, offsetBytes, prefixSha256, files, ...(fraction === undefined ? {} : { fraction }),
+  }));
 }
 
 /** Deletes a job's checkpoints (after it completes, is cancelled or expires). */

@@ -2,6 +2,7 @@
 // truncate, write at an offset, flush and close map one to one, so an interrupted export continues in place.
 
 import type { ResumableSink } from '../engine/resume.ts';
+import { isQuotaExceeded, storageFullError } from './storage.ts';
 
 /** The subset of FileSystemSyncAccessHandle used here (the DOM lib types it for workers only). */
 interface SyncAccessHandle {
@@ -43,11 +44,7 @@ export async function openOpfsResumableSink(dir: FileSystemDirectoryHandle, name
       positionBytes = offsetBytes;
     },
     async write(chunk) {
-      const written = access.write(chunk as Uint8Array<ArrayBuffer>, { at: positionBytes });
-      if (written !== chunk.byteLength) {
-        throw new DOMException(`only ${written} of ${chunk.byteLength} bytes were written`, 'QuotaExceededError');
-      }
-      positionBytes += written;
+      positionBytes = await writeAllAt(access, chunk, positionBytes);
     },
     async flush() {
       access.flush();
@@ -95,4 +92,20 @@ export async function readOpfsPath(path: string): Promise<File | undefined> {
     if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
     throw error;
   }
+}
+
+/**
+ * Writes `chunk` at `offsetBytes` and returns the offset after it; a short or refused write (a full quota)
+ * throws `QuotaExceededError` with the real figures (see `storageFullError`).
+ */
+export async function writeAllAt(access: Pick<SyncAccessHandle, 'write'>, chunk: Uint8Array, offsetBytes: number): Promise<number> {
+  let written: number;
+  try {
+    written = access.write(chunk as Uint8Array<ArrayBuffer>, { at: offsetBytes });
+  } catch (error) {
+    if (isQuotaExceeded(error)) throw await storageFullError(chunk.byteLength, offsetBytes);
+    throw error;
+  }
+  if (written !== chunk.byteLength) throw await storageFullError(chunk.byteLength, offsetBytes);
+  return offsetBytes + written;
 }

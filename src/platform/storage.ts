@@ -1,5 +1,7 @@
 // How much space the browser gives this app: for "needed vs free" before a run and when a run hits the quota.
 
+import { formatBytes } from '../model/byte-size.ts';
+
 /** Free and used bytes from `navigator.storage.estimate()`; undefined where the API is missing. */
 export interface StorageFigures {
   usageBytes: number;
@@ -30,4 +32,30 @@ export const ROOM_SPARE_BYTES = 50_000_000;
  */
 export function hasRoomFor(estimatedBytes: number, storage: StorageFigures | undefined): boolean {
   return storage !== undefined && estimatedBytes * ROOM_FACTOR + ROOM_SPARE_BYTES <= storage.freeBytes;
+}
+
+/**
+ * A write the browser refused for lack of space, in words: what it was asked to write, how far the archive got,
+ * and what `navigator.storage.estimate()` says is free.
+ */
+export function storageFullMessage(refusedBytes: number, archiveBytes: number, storage: StorageFigures | undefined): string {
+  const free = storage
+    ? `${formatBytes(storage.freeBytes)} is free for this app (${formatBytes(storage.usageBytes)} used of ${formatBytes(storage.quotaBytes)})`
+    : 'the browser does not say how much is free';
+  return `the browser refused to write ${formatBytes(refusedBytes)} more after ${formatBytes(archiveBytes)} of the archive; ${free}`;
+}
+
+/**
+ * The error a sink throws when a write falls short or is refused for lack of space. What the write returned is
+ * not a count to report: Chromium's sync access handle has returned 4294967288 (the error -8, "no space",
+ * as an unsigned number) for a 29,512-byte write.
+ */
+export async function storageFullError(refusedBytes: number, archiveBytes: number): Promise<DOMException> {
+  const storage = await estimateStorage().catch(() => undefined);
+  return new DOMException(storageFullMessage(refusedBytes, archiveBytes, storage), 'QuotaExceededError');
+}
+
+/** True for the browser's own "quota exceeded" (a DOMException, or an Error named so). */
+export function isQuotaExceeded(error: unknown): boolean {
+  return (error instanceof DOMException || error instanceof Error) && error.name === 'QuotaExceededError';
 }

@@ -4,6 +4,8 @@
 // (3) memory, as a list of Blob parts — the only target that holds the zip in memory.
 
 import { OPFS_EXPORT_DIR, type SavedZip, type WorkerSaveTarget } from './save-target.ts';
+import { writeAllAt } from './opfs-resumable-sink.ts';
+import { isQuotaExceeded, storageFullError } from './storage.ts';
 
 /** A writable the engine streams into, and what to do once it has closed it or given up. */
 export interface OpenedSink {
@@ -59,8 +61,16 @@ async function openOpfsSink(id: string, fileName: string): Promise<OpenedSink> {
   if (typeof handle.createSyncAccessHandle !== 'function') {
     // Browsers without sync handles in workers still stream through createWritable.
     const writable = await handle.createWritable();
+    let writtenBytes = 0;
     const sink = new WritableStream<Uint8Array>({
-      write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
+      async write(chunk) {
+        try {
+          await writable.write(chunk as Uint8Array<ArrayBuffer>);
+        } catch (error) {
+          throw isQuotaExceeded(error) ? await storageFullError(chunk.byteLength, writtenBytes) : error;
+        }
+        writtenBytes += chunk.byteLength;
+      },
       close: () => writable.close(),
       abort: async (reason) => { await writable.abort(reason); await remove(); },
     });
@@ -70,12 +80,8 @@ async function openOpfsSink(id: string, fileName: string): Promise<OpenedSink> {
   access.truncate(0);
   let offsetBytes = 0;
   const sink = new WritableStream<Uint8Array>({
-    write(chunk) {
-      const written = access.write(chunk as Uint8Array<ArrayBuffer>, { at: offsetBytes });
-      if (written !== chunk.byteLength) {
-        throw new DOMException(`only ${written} of ${chunk.byteLength} bytes were written`, 'QuotaExceededError');
-      }
-      offsetBytes += written;
+    async write(chunk) {
+      offsetBytes = await writeAllAt(access, chunk, offsetBytes);
     },
     close() {
       access.flush();

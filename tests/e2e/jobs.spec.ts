@@ -37,6 +37,9 @@ test('Cancel mid-run leaves no zip that claims to be complete', async ({ page })
     await expect(card.getByTestId('job-percent')).not.toHaveText('0%', { timeout: 30_000 });
     await card.getByRole('button', { name: 'Cancel' }).click();
     await expect(card).toHaveAttribute('data-status', 'CANCELLED');
+    // The card shows how it ended, not the percentage it had reached.
+    await expect(card.getByTestId('job-percent')).toHaveText('Cancelled');
+    await expect(card.getByRole('progressbar')).toHaveCount(0);
     const name = (await card.getByRole('heading').textContent())!;
     if (destination.source.includes('Save')) {
       const picked = await readOpfs(page, name);

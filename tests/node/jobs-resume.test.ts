@@ -69,8 +69,14 @@ describe('runResumableExport', () => {
     expect(checkpoint.offsetBytes).toBeGreaterThan(whole.bytes.byteLength / 3);
     // Writes are batched up to each entry's end, so the kept bytes may end exactly at the checkpoint.
     expect(checkpoint.offsetBytes).toBeLessThanOrEqual(partialSize);
-    const result = await runResumableExport(request, source(), second, { registry: FORMAT_REGISTRY, checkpoint });
+    const fractions: number[] = [];
+    const result = await runResumableExport(request, source(), second, { registry: FORMAT_REGISTRY, checkpoint, onProgress: (p) => fractions.push(p.fraction) });
     expect(result.resumedFromBytes).toBe(checkpoint.offsetBytes);
+    // Progress goes on from where the checkpoint was, never back to 0 while the entries before it are replayed.
+    expect(checkpoint.fraction).toBeGreaterThan(0.2);
+    expect(fractions[0]).toBeGreaterThanOrEqual(checkpoint.fraction!);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
     expect(result.manifest.files.map((f) => `${f.path} ${f.sha256}`)).toEqual(whole.hashes);
     const bytes = readFileSync(out);
     expect(Buffer.compare(bytes, Buffer.from(whole.bytes))).toBe(0);
@@ -96,6 +102,7 @@ describe('runResumableExport', () => {
     const reopened = await openResumableFileSink(out, { isDurable: false });
     const checkpoint = chooseCheckpoint(await loadCheckpoints(db, 'job-1'), await reopened.size())!;
     expect(checkpoint).toBeDefined();
+    expect(checkpoint.fraction).toBeGreaterThan(0); // stored in Dexie with the checkpoint
     const result = await runResumableExport(request, source(), reopened, { registry: FORMAT_REGISTRY, checkpoint });
     expect(result.manifest.files.map((f) => `${f.path} ${f.sha256}`)).toEqual(whole.hashes);
     expect(Buffer.compare(readFileSync(out), Buffer.from(whole.bytes))).toBe(0);

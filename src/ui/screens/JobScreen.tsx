@@ -14,6 +14,8 @@ const JobCard = memo(function JobCard({ job }: { job: LiveJob }) {
   const p = job.progress;
   const percent = job.status === 'DONE' || job.status === 'NEEDS_PERMISSION' ? 100 : Math.floor((p?.fraction ?? 0) * 100);
   const isRunning = job.status === 'PROCESSING' || job.status === 'INTERRUPTED';
+  // A cancelled or failed export shows how it ended, not how far a bar got.
+  const endState = job.status === 'CANCELLED' ? 'Cancelled' : job.status === 'FAILED' ? 'Failed' : undefined;
   const [note, setNote] = useState<string>();
   const act = (task: () => Promise<unknown>) => {
     setNote(undefined);
@@ -32,10 +34,14 @@ const JobCard = memo(function JobCard({ job }: { job: LiveJob }) {
       {job.wasInterrupted && job.status !== 'INTERRUPTED' && (
         <p className="warning" data-testid="job-resumed">Interrupted earlier (the tab closed or the worker stopped); it continued from its last checkpoint, nothing done was lost.</p>
       )}
-      <label htmlFor={`bar-${job.id}`}>{statusText(job)}</label>
-      <progress id={`bar-${job.id}`} max={100} value={percent} aria-valuetext={`${percent}%`}>{percent}%</progress>
+      {endState
+        ? <p className="job-end">{statusText(job)}</p>
+        : <>
+          <label htmlFor={`bar-${job.id}`}>{statusText(job)}</label>
+          <progress id={`bar-${job.id}`} max={100} value={percent} aria-valuetext={`${percent}%`}>{percent}%</progress>
+        </>}
       <dl className="facts">
-        <div><dt>Done</dt><dd data-testid="job-percent">{percent}%</dd></div>
+        <div><dt>{endState ? 'Ended' : 'Done'}</dt><dd data-testid="job-percent">{endState ?? `${percent}%`}</dd></div>
         <div><dt>Records</dt><dd>{formatCount(p?.recordsRead ?? 0)}{p?.samplesRead ? ` + ${formatCount(p.samplesRead)} samples` : ''}</dd></div>
         <div><dt>Written</dt><dd>{formatBytes(job.bytesWritten ?? p?.bytesOut ?? 0)}</dd></div>
         <div><dt>Time left</dt><dd>{isRunning ? (p?.etaS !== undefined ? formatDuration(p.etaS) : 'estimating…') : '—'}</dd></div>
