@@ -3,6 +3,7 @@
 import { DEMO_SMALL_OPTIONS, DEMO_YEAR_OPTIONS } from '../demo/options.ts';
 import type { DemoLoadProgress } from '../workers/api.ts';
 import { bridge } from './services.ts';
+import { demoEndMs } from './demo-anchor.ts';
 
 export type DemoSize = 'small' | 'year';
 
@@ -14,9 +15,14 @@ export function onDemoProgress(listener: (progress: DemoLoadProgress | undefined
   return () => listeners.delete(listener);
 }
 
-/** Writes a demo dataset into the database (in the worker); returns the new counts. */
+/**
+ * Writes a demo dataset into the database (in the worker); returns the new counts. The size presets end today
+ * (their last day is yesterday, see `demoEndMs`); options given in full keep their own end.
+ */
 export async function loadDemo(size: DemoSize | Partial<typeof DEMO_SMALL_OPTIONS>) {
-  const options = size === 'small' ? DEMO_SMALL_OPTIONS : size === 'year' ? DEMO_YEAR_OPTIONS : size;
+  const options = typeof size === 'string'
+    ? { ...(size === 'small' ? DEMO_SMALL_OPTIONS : DEMO_YEAR_OPTIONS), endMs: demoEndMs(location.search, Date.now()) }
+    : size;
   try {
     return await bridge.loadDemo(options, (progress) => listeners.forEach((l) => l(progress)));
   } finally {

@@ -6,12 +6,16 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { SCREENSHOTS, chooseYearExport, loadSmallDemo, openApp, readOpfs, stubSavePicker, stubShare, waitForServiceWorker } from './helpers.ts';
 
-test('the first visit loads the demo data and the Data screen counts it', async ({ page }) => {
+test('the first visit loads the demo data, ending yesterday, and the Data screen counts it', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/?demo=small');
   await expect(page.getByRole('heading', { name: 'Your data' })).toBeVisible();
   await expect(page.getByTestId('count-activity')).toHaveText('30', { timeout: 60_000 });
   await expect(page.getByTestId('count-steps')).not.toHaveText('0');
+  // Daily steps are made for every day of the demo, so their last day is the demo's last day: yesterday (UTC).
+  const yesterday = await page.evaluate(() => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })
+    .format(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000));
+  await expect(page.locator('tr[data-kind="steps"] td').nth(2)).toHaveText(yesterday);
 });
 
 test('reloads offline and exports offline', async ({ page, context }) => {

@@ -11,9 +11,12 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const VALIDATORS = resolve(REPO_ROOT, '../shared/validators');
 export const SCREENSHOTS = resolve(REPO_ROOT, 'tests/e2e/screenshots');
 
-/** Opens the app without the first-visit demo load and waits for its start-up work. */
+/**
+ * Opens the app without the first-visit demo load and waits for its start-up work. The demo the Data screen loads
+ * then ends on 2026-11-01 (`demo-end`) rather than today, so the tests' dates stay fixed.
+ */
 export async function openApp(page: Page, route = 'data'): Promise<void> {
-  await page.goto(`/?demo=none#/${route}`);
+  await page.goto(`/?demo=none&demo-end=2026-11-01#/${route}`);
   await page.waitForFunction(() => 'takeaway' in window);
   await page.evaluate(() => (window as unknown as { takeaway: { ready: Promise<unknown> } }).takeaway.ready);
 }
