@@ -5,7 +5,7 @@
 
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { once } from 'node:events';
 import { formatBytes } from '../model/byte-size.ts';
 import { freeBytes, isStorageFull } from '../server/storage-full.ts';
@@ -25,7 +25,7 @@ export function fileSink(path: string): WritableStream<Uint8Array> {
   const fail = async (error: unknown): Promise<never> => {
     const written = out?.bytesWritten ?? 0;
     await discard();
-    throw await withSpaceFigures(error, partialPath, written);
+    throw await withSpaceFigures(error, path, written);
   };
   return new WritableStream<Uint8Array>({
     start() {
@@ -71,12 +71,12 @@ const FULL_WORDS: Record<string, string> = {
 };
 
 /** A full disk (ENOSPC, EDQUOT, EFBIG) in words with figures; any other error unchanged. */
-async function withSpaceFigures(error: unknown, partialPath: string, writtenBytes: number): Promise<unknown> {
+async function withSpaceFigures(error: unknown, path: string, writtenBytes: number): Promise<unknown> {
   if (!isStorageFull(error)) return error;
   const code = String((error as NodeJS.ErrnoException).code);
-  const dir = dirname(partialPath);
+  const dir = dirname(path);
   const free = await freeBytes(dir);
   const freeText = free === undefined ? 'the free space could not be read' : `${formatBytes(free)} (${free} bytes) free there now`;
   return Object.assign(new Error(`${FULL_WORDS[code] ?? 'no space left on'} ${dir} after writing ${formatBytes(writtenBytes)} (${writtenBytes} bytes) `
-    + `of the archive; the unfinished file was removed, ${freeText} (${code})`, { cause: error }), { code });
+    + `of ${basename(path)}; the unfinished file was removed, ${freeText} (${code})`, { cause: error }), { code });
 }

@@ -5,6 +5,7 @@
 
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
+import { fileSink, partialPathOf } from './file-sink.ts';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const unfinished = new Set<string>();
@@ -13,6 +14,12 @@ const unfinished = new Set<string>();
 export function removeIfInterrupted(path: string): () => void {
   unfinished.add(path);
   return () => { unfinished.delete(path); };
+}
+
+/** A file sink (`<path>.partial`, renamed when complete) whose partial file is removed when a signal stops the CLI. */
+export function interruptibleFileSink(path: string): WritableStream<Uint8Array> {
+  removeIfInterrupted(partialPathOf(path));
+  return fileSink(path);
 }
 
 /** Installs the handlers; `say` prints one line (the CLI's escaped stderr). */

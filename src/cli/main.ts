@@ -11,8 +11,7 @@ import { LOCKED_TEXT, leftOutCount, runExport, planExport, verifyExport } from '
 import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
-import { fileSink, partialPathOf } from './file-sink.ts';
-import { removeIfInterrupted } from './interrupt.ts';
+import { interruptibleFileSink, removeIfInterrupted } from './interrupt.ts';
 import { isStorageFull } from '../server/storage-full.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
@@ -135,7 +134,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   const wholePath = partSizeBytes === undefined ? out : `${out}.whole`;
   if (partSizeBytes !== undefined) removeIfInterrupted(wholePath);
   try {
-    const result = await runExport(request, input.source, cliFileSink(wholePath), {
+    const result = await runExport(request, input.source, interruptibleFileSink(wholePath), {
       registry: FORMAT_REGISTRY, plan, skipped: input.skipped, onProgress: terminalProgress(), password,
     });
     const { manifest } = result;
@@ -185,7 +184,7 @@ async function writeParts(wholePath: string, out: string, partSizeBytes: number)
       const path = join(dirname(out), name);
       partPaths.push(path);
       forgetParts.push(removeIfInterrupted(path));
-      return cliFileSink(path);
+      return interruptibleFileSink(path);
     }, { stem }));
     for (const forget of forgetParts) forget();
     return split;
@@ -195,12 +194,6 @@ async function writeParts(wholePath: string, out: string, partSizeBytes: number)
   } finally {
     await rm(wholePath, { force: true });
   }
-}
-
-/** A file sink whose `.partial` is removed when a signal stops the CLI (src/cli/interrupt.ts). */
-function cliFileSink(path: string): WritableStream<Uint8Array> {
-  removeIfInterrupted(partialPathOf(path));
-  return fileSink(path);
 }
 
 /** The first line of the file, without its line ending; an empty password is refused. */
