@@ -10,6 +10,7 @@ import { runStoreBench } from './store-bench.ts';
 import { benchFit } from '../src/formats/fit/fit.bench.ts';
 import { benchFitImport } from '../src/import/bench.ts';
 import { benchReports } from '../src/formats/pdf/bench-reports.ts';
+import { runPlanBench } from './plan-bench.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -114,6 +115,18 @@ log('## Reports');
 log();
 log(`- PDF report of a year of demo data: ${mb(reports.pdfYear.bytes)} MB in ${k(reports.pdfYear.ms)} ms; with a page per activity: ${mb(reports.pdfYearWithActivityPages.bytes)} MB in ${k(reports.pdfYearWithActivityPages.ms)} ms.`);
 log(`- XLSX workbook with ${k(reports.xlsx.rows)} rows (+${k(reports.xlsx.lapRows)} lap rows): ${k(reports.xlsx.ms)} ms, ${mb(reports.xlsx.bytes)} MB, peak RSS +${f1(reports.xlsx.peakRssDeltaMb)} MB.`);
+log();
+
+console.error('plan (the preview)…');
+const plans = await runPlanBench(quick ? 10_000 : 100_000);
+log("## Preview: the engine's plan (every encoder's entries over the records, no samples)");
+log();
+log('What "Preview export" waits for (and what a run computes first, for its progress total): counts, every file, sizes and CSV sample rows.');
+log('CPU time is the figure to read; wall-clock on this shared host runs 3–4× longer.');
+log();
+log('| records | formats | files | time | CPU time |');
+log('|---|---|---:|---:|---:|');
+for (const r of plans) log(`| ${k(r.records)} (${r.set}) | ${r.formats} | ${k(r.files)} | ${f1(r.ms / 1000)} s | ${f1(r.cpuMs / 1000)} s |`);
 log();
 
 if (args.has('--zip64')) {
