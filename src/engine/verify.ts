@@ -82,8 +82,9 @@ export async function verifyExport(zipSource: ZipSource, options: VerifyOptions 
       }
       filesChecked += 1;
       try {
-        const { size, sha256 } = await hashEntry(entry);
-        if (size !== file.size) problems.push({ path: file.path, problem: 'size', detail: `${size} bytes, manifest says ${file.size}` });
+        const { size, sha256 } = await hashEntry(entry, file.size);
+        if (size > file.size) problems.push({ path: file.path, problem: 'size', detail: `more than ${file.size} bytes, manifest says ${file.size}` });
+        else if (size !== file.size) problems.push({ path: file.path, problem: 'size', detail: `${size} bytes, manifest says ${file.size}` });
         else if (sha256 !== file.sha256) problems.push({ path: file.path, problem: 'sha256', detail: `SHA-256 ${sha256}, manifest says ${file.sha256}` });
       } catch (error) {
         problems.push({ path: file.path, problem: 'unreadable', detail: messageOf(error) });
@@ -175,15 +176,24 @@ function manifestListing(manifest: Manifest): { files: Manifest['files']; repeat
   return { files: [...byPath.values()], repeated: `manifest.json lists files more than once (${repeats} repeats, first ${firstRepeat}); each was checked once` };
 }
 
-async function hashEntry(entry: FileEntry): Promise<{ size: number; sha256: string }> {
+/** Size and SHA-256 of an entry; stops inflating once it passes `maxBytes` (the manifest's size), so a bomb costs no more. */
+async function hashEntry(entry: FileEntry, maxBytes: number): Promise<{ size: number; sha256: string }> {
+  if (entry.uncompressedSize > maxBytes) return { size: entry.uncompressedSize, sha256: '' };
   const hash = await createSha256();
   let size = 0;
-  await entry.getData(new WritableStream<Uint8Array>({
-    write(chunk) {
-      hash.update(chunk);
-      size += chunk.byteLength;
-    },
-  }));
+  const passed = new Error('past the size in the manifest');
+  try {
+    await entry.getData(new WritableStream<Uint8Array>({
+      write(chunk) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw passed;
+        hash.update(chunk);
+      },
+    }));
+  } catch (error) {
+    if (error !== passed) throw error;
+    return { size, sha256: '' };
+  }
   return { size, sha256: hash.digestHex() };
 }
 

@@ -1,5 +1,6 @@
 // Byte-source helpers: peek at a file's first bytes, read it whole under a size cap, gunzip a stream.
 
+import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
 
 /** Whole bytes, or a function opening a fresh stream of chunks. */
@@ -9,6 +10,53 @@ export type ByteSource = Uint8Array | (() => AsyncIterable<Uint8Array>);
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 
 const STREAM_SLICE_BYTES = 1024 * 1024;
+
+/** How far compressed data (zip members, .gz files) may inflate: each file, and all files of one import together. */
+export interface InflateLimits {
+  memberBytes: number;
+  totalBytes: number;
+}
+
+/** Larger than any device file or Strava export member; a zip bomb stops here. */
+export const DEFAULT_INFLATE_LIMITS: InflateLimits = { memberBytes: 250_000_000, totalBytes: 4_000_000_000 };
+
+/** Inflating past a limit; the message names the limit in words. */
+export class InflateLimitError extends ExportError {
+  constructor(limit: string) {
+    super('INVALID_INPUT', `inflates past ${limit}`);
+  }
+}
+
+/** The inflate allowance of one import, shared by every archive and .gz file it opens (zips inside zips included). */
+export class InflateBudget {
+  private inflatedBytes = 0;
+
+  constructor(readonly limits: InflateLimits = DEFAULT_INFLATE_LIMITS) {}
+
+  /** Why a file declaring `size` inflated bytes is refused before inflating it, or undefined. */
+  refusalOf(size: number): string | undefined {
+    if (size > this.limits.memberBytes) return new InflateLimitError(this.memberLimit()).message;
+    if (size > this.limits.totalBytes - this.inflatedBytes) return new InflateLimitError(this.totalLimit()).message;
+    return undefined;
+  }
+
+  /** Counts `bytes` more of a file that has inflated `sizeSoFar`; returns its new size or throws `InflateLimitError`. */
+  take(sizeSoFar: number, bytes: number): number {
+    const size = sizeSoFar + bytes;
+    this.inflatedBytes += bytes;
+    if (size > this.limits.memberBytes) throw new InflateLimitError(this.memberLimit());
+    if (this.inflatedBytes > this.limits.totalBytes) throw new InflateLimitError(this.totalLimit());
+    return size;
+  }
+
+  private memberLimit(): string {
+    return `the limit of ${formatBytes(this.limits.memberBytes)} per file`;
+  }
+
+  private totalLimit(): string {
+    return `the limit of ${formatBytes(this.limits.totalBytes)} for all files of one import`;
+  }
+}
 
 /** The source as a stream of chunks; whole arrays are sliced into 1 MiB views so parsers can yield between them. */
 export async function* streamBytes(source: ByteSource): AsyncIterable<Uint8Array> {
@@ -85,8 +133,11 @@ export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** Decompresses a gzip stream with the platform's `DecompressionStream` (browsers, workers, Node ≥ 18). */
-export async function* gunzipBytes(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+/**
+ * Decompresses a gzip stream with the platform's `DecompressionStream` (browsers, workers, Node ≥ 18), counted against
+ * `budget`: past its limit it throws `InflateLimitError` and inflates no further.
+ */
+export async function* gunzipBytes(chunks: AsyncIterable<Uint8Array>, budget: InflateBudget): AsyncIterable<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   const input = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -99,15 +150,21 @@ export async function* gunzipBytes(chunks: AsyncIterable<Uint8Array>): AsyncIter
     },
   });
   const reader = input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>).getReader();
+  let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new ExportError('INVALID_INPUT', `gzip data is corrupt: ${(error as Error).message}`, { cause: error });
+      }
+      if (next.done) return;
+      size = budget.take(size, next.value.byteLength);
+      yield next.value;
     }
-  } catch (error) {
-    throw new ExportError('INVALID_INPUT', `gzip data is corrupt: ${(error as Error).message}`, { cause: error });
   } finally {
+    await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

@@ -3,7 +3,7 @@
 
 import { isAbortError } from '../model/errors.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
-import { collectBytes, concatBytes, gunzipBytes, isGzip, peekBytes, type ByteSource } from './bytes.ts';
+import { collectBytes, concatBytes, gunzipBytes, InflateBudget, isGzip, peekBytes, type ByteSource } from './bytes.ts';
 import { importCsv } from './csv.ts';
 import { importFit, isFitHeader } from './fit.ts';
 import { importGpx } from './gpx.ts';
@@ -11,7 +11,7 @@ import { importTakeawayExport, isTakeawayManifest } from './takeaway-export.ts';
 import { importTcx } from './tcx.ts';
 import { looksLikeXml } from './xml-stream.ts';
 import type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
-import { findStravaIndex, isZipHeader, parseStravaIndex, readZipMembers, type StravaActivityInfo } from './zip.ts';
+import { findStravaIndex, isZipHeader, parseStravaIndex, REPEATED_NAME, ZipArchive, type StravaActivityInfo } from './zip.ts';
 
 export type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
 export { activityFingerprint, dedupeActivities } from './dedupe.ts';
@@ -27,6 +27,7 @@ const SUPPORTED = '.fit, .gpx, .tcx, .csv, .zip (and .gz of the first four)';
 
 interface Context {
   nowMs: number;
+  inflateBudget: InflateBudget;
   signal?: AbortSignal;
   zipDepth: number;
 }
@@ -72,28 +73,37 @@ function activityItems(file: string, activities: ImportedActivity[], strava?: St
 
 async function* importArchive(name: string, bytes: Uint8Array, context: Context): AsyncIterable<ImportItem> {
   if (context.zipDepth >= MAX_ZIP_DEPTH) throw new ImportFileError(`zip nested deeper than ${MAX_ZIP_DEPTH} levels`);
-  // Members are read up front so a Strava activities.csv anywhere in the archive can name the activities.
-  const members = [];
-  for await (const member of readZipMembers(bytes, context.signal)) members.push(member);
-  const manifest = members.find((m) => m.path === 'manifest.json');
-  if (manifest && 'bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, bytes, context.signal);
-  const stravaIndexPath = findStravaIndex(members.map((m) => m.path));
-  let strava = new Map<string, StravaActivityInfo>();
-  const stravaFolder = stravaIndexPath?.includes('/') ? stravaIndexPath.slice(0, stravaIndexPath.lastIndexOf('/') + 1) : '';
-  const indexMember = members.find((m) => m.path === stravaIndexPath);
-  if (indexMember && 'bytes' in indexMember) {
-    const text = new TextDecoder().decode(indexMember.bytes);
-    if (/(^|,)"?Filename"?(,|\r?\n)/.test(text.slice(0, 4096))) strava = parseStravaIndex(text);
-  }
-  for (const member of members) {
-    const file = `${name}/${member.path}`;
-    if ('error' in member) {
-      yield { type: 'error', file, message: `${file}: ${member.error}` };
-      continue;
+  const archive = await ZipArchive.open(bytes, context.inflateBudget);
+  try {
+    const paths = archive.paths;
+    if (paths.includes('manifest.json')) {
+      const manifest = await archive.read('manifest.json', context.signal);
+      if ('bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, bytes, context.inflateBudget, context.signal);
     }
-    if (member.path === stravaIndexPath && strava.size) continue;
-    const info = strava.get(member.path.slice(stravaFolder.length));
-    yield* importOne(file, member.bytes, { ...context, zipDepth: context.zipDepth + 1 }, info);
+    // A Strava activities.csv anywhere in the archive names the activities, so it is read first.
+    const stravaIndexPath = findStravaIndex(paths);
+    let strava = new Map<string, StravaActivityInfo>();
+    const stravaFolder = stravaIndexPath?.includes('/') ? stravaIndexPath.slice(0, stravaIndexPath.lastIndexOf('/') + 1) : '';
+    if (stravaIndexPath) {
+      const index = await archive.read(stravaIndexPath, context.signal);
+      const text = 'bytes' in index ? new TextDecoder().decode(index.bytes) : '';
+      if (/(^|,)"?Filename"?(,|\r?\n)/.test(text.slice(0, 4096))) strava = parseStravaIndex(text);
+    }
+    for (const path of paths) {
+      context.signal?.throwIfAborted();
+      if (path === stravaIndexPath && strava.size) continue;
+      const member = await archive.read(path, context.signal);
+      const file = `${name}/${path}`;
+      if ('error' in member) {
+        yield { type: 'error', file, message: `${file}: ${member.error}` };
+        continue;
+      }
+      const info = strava.get(path.slice(stravaFolder.length));
+      yield* importOne(file, member.bytes, { ...context, zipDepth: context.zipDepth + 1 }, info);
+    }
+    for (const path of archive.repeated) yield { type: 'error', file: `${name}/${path}`, message: `${name}/${path}: ${REPEATED_NAME}` };
+  } finally {
+    await archive.close();
   }
 }
 
@@ -104,7 +114,7 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
   const options = { fileName: name.split('/').pop()!, nowMs: context.nowMs };
   if (lower.endsWith('.gz')) {
     if (!isGzip(head)) throw new ImportFileError(`named .gz but has no gzip signature (starts ${hexOf(head)})`);
-    for await (const item of dispatch(name.slice(0, -3), () => gunzipBytes(chunks), context, strava)) yield { ...item, file: name };
+    for await (const item of dispatch(name.slice(0, -3), () => gunzipBytes(chunks, context.inflateBudget), context, strava)) yield { ...item, file: name };
     return;
   }
   if (lower.endsWith('.fit')) {
@@ -173,7 +183,7 @@ async function* importOne(name: string, source: ByteSource, context: Context, st
  * not removed here: pass the activities through `dedupeActivities`. Only an abort throws.
  */
 export async function* importFiles(files: Iterable<ImportFile>, options: ImportOptions = {}): AsyncIterable<ImportItem> {
-  const context: Context = { nowMs: options.nowMs ?? Date.now(), signal: options.signal, zipDepth: 0 };
+  const context: Context = { nowMs: options.nowMs ?? Date.now(), signal: options.signal, zipDepth: 0, inflateBudget: new InflateBudget(options.inflateLimits) };
   for (const file of files) {
     options.signal?.throwIfAborted();
     yield* importOne(file.name, file.bytes, context);

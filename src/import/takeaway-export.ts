@@ -7,6 +7,7 @@ import type { Manifest } from '../engine/manifest.ts';
 import { CHANNELS, type Activity, type TrackChunk } from '../model/records.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
 import type { ImportItem } from './types.ts';
+import type { InflateBudget } from './bytes.ts';
 import { readZipMembers } from './zip.ts';
 
 /** The `format` and `version` a json/*.json file of ours carries. */
@@ -32,7 +33,7 @@ export function isTakeawayManifest(manifestBytes: Uint8Array): boolean {
  * stored chunks) exactly as they were exported: ids, `updatedAtMs` and `source` included. An export
  * without JSON files cannot be restored exactly and yields an error. Records failing validation yield errors.
  */
-export async function* importTakeawayExport(name: string, bytes: Uint8Array, signal?: AbortSignal): AsyncIterable<ImportItem> {
+export async function* importTakeawayExport(name: string, bytes: Uint8Array, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ImportItem> {
   const report = await verifyExport(new Uint8ArrayReader(bytes), { signal });
   if (!report.ok || !report.manifest) {
     const listed = report.problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `${p.path}: ${p.problem} (${p.detail})`);
@@ -46,7 +47,7 @@ export async function* importTakeawayExport(name: string, bytes: Uint8Array, sig
     yield { type: 'error', file: name, message: `${name}: this Takeaway export has no JSON files, so it cannot be restored exactly; export again with the JSON format` };
     return;
   }
-  for await (const member of readZipMembers(bytes, signal)) {
+  for await (const member of readZipMembers(bytes, budget, signal)) {
     if (!jsonPaths.has(member.path)) continue;
     const file = `${name}/${member.path}`;
     if ('error' in member) {

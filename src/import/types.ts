@@ -1,6 +1,7 @@
 // The result shape of every importer: activities with their track chunks, table records, or a per-file error.
 
 import type { Activity, TakeawayRecord, TrackChunk } from '../model/records.ts';
+import type { InflateLimits } from './bytes.ts';
 
 /** One imported activity, its track in stored chunks, and (for device files) the file it came from. */
 export interface ImportedActivity {
@@ -28,4 +29,6 @@ export interface ImportOptions {
   nowMs?: number;
   /** Aborting stops the import between files and between chunks with an `AbortError`. */
   signal?: AbortSignal;
+  /** How far zip members may inflate, each and all together; default `DEFAULT_INFLATE_LIMITS` (zip.ts). */
+  inflateLimits?: InflateLimits;
 }

@@ -55,6 +55,11 @@ export function looksLikeXml(head: Uint8Array): boolean {
   return /^\s*</.test(new TextDecoder(encoding).decode(head.subarray(0, 64)));
 }
 
+/** Carries an error of the byte stream itself through the parser's catch unchanged. */
+class ReadFailure {
+  constructor(readonly cause: unknown) {}
+}
+
 /** The stream's first chunks joined until at least `count` bytes (or the end), and the rest of the stream after them. */
 async function splitHead(chunks: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; rest: AsyncIterator<Uint8Array> }> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -105,21 +110,24 @@ export async function parseXmlStream(chunks: AsyncIterable<Uint8Array>, handler:
     text = '';
     handler.close(tag, own, --depth);
   });
+  // What reading the bytes throws (a gzip limit, a read error) says its own words, without a line number.
+  const { head, rest } = await splitHead(chunks, ENCODING_SNIFF_BYTES);
   let encoding = 'utf-8';
   try {
-    const { head, rest } = await splitHead(chunks, ENCODING_SNIFF_BYTES);
     encoding = xmlEncodingOf(head);
     const decoder = new TextDecoder(encoding, { fatal: true });
     parser.write(decoder.decode(head, { stream: true }));
     for (;;) {
       signal?.throwIfAborted();
-      const next = await rest.next();
+      const next = await rest.next().catch((error: unknown) => ({ done: true as const, value: undefined, error }));
+      if ('error' in next) throw new ReadFailure(next.error);
       if (next.done) break;
       parser.write(decoder.decode(next.value, { stream: true }));
     }
     parser.write(decoder.decode());
     parser.close();
   } catch (error) {
+    if (error instanceof ReadFailure) throw error.cause;
     if (error instanceof Error && error.name === 'AbortError') throw error;
     if (error instanceof ExportError) throw new ExportError(error.code, `line ${parser.line}: ${error.message}`, { cause: error });
     if (error instanceof TypeError) throw new ExportError('INVALID_INPUT', `not valid ${encoding} text near line ${parser.line}`, { cause: error });

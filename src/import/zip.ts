@@ -1,7 +1,8 @@
 // Zip archives (Strava bulk export, a Garmin folder of FIT files, any zip of device files) read with zip.js.
 
-import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+import { ERR_INVALID_UNCOMPRESSED_SIZE, Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import Papa from 'papaparse';
+import { concatBytes, InflateBudget, InflateLimitError } from './bytes.ts';
 
 /** True for a local file header or an empty archive's end record (APPNOTE 4.3.7, 4.3.16). */
 export function isZipHeader(head: Uint8Array): boolean {
@@ -19,31 +20,107 @@ export interface StravaActivityInfo {
   description?: string;
 }
 
-// Nested workers are pointless inside our import worker and unavailable in Node.
-const ZIP_OPTIONS = { useWebWorkers: false, checkSignature: true } as const;
+/** Why a member's name is unsafe to take at face value (APPNOTE 4.4.17: relative, forward slashes), or undefined. */
+export function unsafeMemberName(path: string): string | undefined {
+  if (path.includes('\0')) return 'its name holds a NUL character';
+  if (path.startsWith('/') || path.startsWith('\\')) return 'its name is an absolute path';
+  if (/^[A-Za-z]:/.test(path)) return 'its name starts with a drive letter';
+  if (path.split(/[/\\]/).includes('..')) return 'its name climbs out of the archive with ".."';
+  return undefined;
+}
+
+// Nested workers are pointless inside our import worker and unavailable in Node. Names are checked one by one
+// (`unsafeMemberName`) rather than by zip.js, which refuses the whole archive for one bad name.
+const ZIP_OPTIONS = { useWebWorkers: false, checkSignature: true, filenameValidation: 'tolerant' } as const;
+
+/** The error of a member whose name an earlier member already has. */
+export const REPEATED_NAME = 'skipped: another member of the archive has the same name';
 
 /**
- * Reads every file member in archive order (folders and macOS `__MACOSX/` resource forks skipped). A member
- * that fails to inflate or fails its CRC comes back with `error`, so one bad entry does not stop the rest.
- * Throws if the archive itself (its central directory) is unreadable.
+ * An archive opened for reading one member at a time: `paths` lists its file members in archive order (folders
+ * and macOS `__MACOSX/` resource forks left out), `read` inflates one of them against the budget, never past it.
  */
-export async function* readZipMembers(bytes: Uint8Array, signal?: AbortSignal): AsyncIterable<ZipMember> {
-  const reader = new ZipReader(new Uint8ArrayReader(bytes), ZIP_OPTIONS);
-  try {
-    const entries = await reader.getEntries();
-    for (const entry of entries) {
-      signal?.throwIfAborted();
-      if (entry.directory || entry.filename.startsWith('__MACOSX/')) continue;
-      try {
-        const data = await entry.getData!(new Uint8ArrayWriter(), { ...ZIP_OPTIONS, signal });
-        yield { path: entry.filename, bytes: data };
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AbortError') throw error;
-        yield { path: entry.filename, error: `cannot extract: ${(error as Error).message}` };
+export class ZipArchive {
+  /** Names held by more than one member, whose later members are not read. */
+  readonly repeated: string[] = [];
+
+  private constructor(private readonly reader: ZipReader<unknown>, private readonly entries: Map<string, FileEntry>, private readonly budget: InflateBudget) {}
+
+  /** Opens `bytes`; throws if the archive itself (its central directory) is unreadable. */
+  static async open(bytes: Uint8Array, budget: InflateBudget): Promise<ZipArchive> {
+    const reader = new ZipReader(new Uint8ArrayReader(bytes), ZIP_OPTIONS);
+    try {
+      const entries = new Map<string, FileEntry>();
+      const repeated: string[] = [];
+      for (const entry of await reader.getEntries()) {
+        if (entry.directory || entry.filename.startsWith('__MACOSX/')) continue;
+        if (entries.has(entry.filename)) repeated.push(entry.filename);
+        else entries.set(entry.filename, entry);
       }
+      const archive = new ZipArchive(reader, entries, budget);
+      archive.repeated.push(...repeated);
+      return archive;
+    } catch (error) {
+      await reader.close();
+      throw error;
     }
+  }
+
+  get paths(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /**
+   * One member's bytes, or why not: an unsafe name, a failed inflate or CRC, or inflating past the per-member
+   * or the import's total limit (stopped as it passes it, so no more than the limit is ever held).
+   */
+  async read(path: string, signal?: AbortSignal): Promise<ZipMember> {
+    const entry = this.entries.get(path);
+    if (!entry) return { path, error: 'not in the archive' };
+    const unsafe = unsafeMemberName(path);
+    if (unsafe) return { path, error: `skipped: ${unsafe}` };
+    const budget = this.budget;
+    const refusal = budget.refusalOf(entry.uncompressedSize);
+    if (refusal) return { path, error: `skipped: ${refusal}` };
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    try {
+      await entry.getData(new WritableStream<Uint8Array>({
+        write(chunk) {
+          // The central directory's size can lie; what counts is what inflates.
+          size = budget.take(size, chunk.byteLength);
+          parts.push(chunk.slice());
+        },
+      }), { ...ZIP_OPTIONS, signal });
+      return { path, bytes: concatBytes(parts) };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      if (error instanceof InflateLimitError) return { path, error: `skipped: ${error.message}` };
+      if ((error as Error).message === ERR_INVALID_UNCOMPRESSED_SIZE) return { path, error: `skipped: inflates past the ${entry.uncompressedSize} bytes its header declares` };
+      return { path, error: `cannot extract: ${(error as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close();
+  }
+}
+
+/**
+ * Reads every file member in archive order, one at a time (see `ZipArchive.read`: a member that is unsafe,
+ * corrupt or too large comes back with `error`, so one bad entry does not stop the rest). Throws if the archive
+ * itself (its central directory) is unreadable.
+ */
+export async function* readZipMembers(bytes: Uint8Array, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ZipMember> {
+  const archive = await ZipArchive.open(bytes, budget);
+  try {
+    for (const path of archive.paths) {
+      signal?.throwIfAborted();
+      yield await archive.read(path, signal);
+    }
+    for (const path of archive.repeated) yield { path, error: REPEATED_NAME };
   } finally {
-    await reader.close();
+    await archive.close();
   }
 }
 
