@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeAllAt } from './opfs-resumable-sink.ts';
-import { hasRoomFor, storageFullMessage, type StorageFigures } from './storage.ts';
+import { ExportError } from '../model/errors.ts';
+import { hasRoomFor, storageFullMessage, withNeededBytes, type StorageFigures } from './storage.ts';
 
 const free = (freeBytes: number): StorageFigures => ({ usageBytes: 0, quotaBytes: freeBytes, freeBytes });
 
@@ -35,5 +36,18 @@ describe('storage full', () => {
     const refusing = { write: () => { throw new DOMException('quota', 'QuotaExceededError'); } };
     await expect(writeAllAt(refusing, new Uint8Array(10), 0)).rejects.toMatchObject({ name: 'QuotaExceededError', message: expect.stringContaining('refused to write 10 B more') });
     expect(await writeAllAt({ write: (b) => (b as Uint8Array).byteLength }, new Uint8Array(10), 5)).toBe(15);
+  });
+});
+
+describe('withNeededBytes', () => {
+  it('adds what the whole export needs to a storage-full failure and leaves every other error as it is', () => {
+    const full = new ExportError('QUOTA_EXCEEDED', 'the destination is full: the browser refused to write 30 KB more after 1.3 MB of the archive; 20 KB is free for this app');
+    const told = withNeededBytes(full, 3_400_000) as ExportError;
+    expect(told.code).toBe('QUOTA_EXCEEDED');
+    expect(told.message).toBe(`${full.message}; this export needs about 3.4 MB in all`);
+    expect(told.cause).toBe(full);
+    const other = new ExportError('SINK_FAILED', 'gone');
+    expect(withNeededBytes(other, 3_400_000)).toBe(other);
+    expect(withNeededBytes(full, undefined)).toBe(full);
   });
 });

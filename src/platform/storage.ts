@@ -1,6 +1,7 @@
 // How much space the browser gives this app: for "needed vs free" before a run and when a run hits the quota.
 
 import { formatBytes } from '../model/byte-size.ts';
+import { ExportError } from '../model/errors.ts';
 
 /** Free and used bytes from `navigator.storage.estimate()`; undefined where the API is missing. */
 export interface StorageFigures {
@@ -58,4 +59,13 @@ export async function storageFullError(refusedBytes: number, archiveBytes: numbe
 /** True for the browser's own "quota exceeded" (a DOMException, or an Error named so). */
 export function isQuotaExceeded(error: unknown): boolean {
   return (error instanceof DOMException || error instanceof Error) && error.name === 'QuotaExceededError';
+}
+
+/**
+ * A "storage full" failure with what the whole export needs (the plan's estimate) added to its words, so the
+ * History row and the job card give needed against free; any other error is returned as it is.
+ */
+export function withNeededBytes(error: unknown, neededBytes: number | undefined): unknown {
+  if (neededBytes === undefined || !(error instanceof ExportError) || error.code !== 'QUOTA_EXCEEDED') return error;
+  return new ExportError('QUOTA_EXCEEDED', `${error.message}; this export needs about ${formatBytes(neededBytes)} in all`, { cause: error, retryable: error.retryable });
 }

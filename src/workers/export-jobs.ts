@@ -1,13 +1,14 @@
 // One export job from start to end: its rows in exportJobs/exportHistory, its sink, the engine run,
 // and what a cancel, a failure or a closed page leave behind (never a zip that claims to be complete).
 
-import { runExport, summariseManifest, type ExportProgress } from '../engine/index.ts';
+import { planExport, runExport, summariseManifest, type ExportProgress } from '../engine/index.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError, isAbortError } from '../model/errors.ts';
 import type { FormatId } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import { openSink } from '../platform/worker-sinks.ts';
+import { withNeededBytes } from '../platform/storage.ts';
 import type { HistoryRow, JobRow, JobStatus, RunOutcome, StartExport } from './api.ts';
 import type { JobQueue } from './job-queue.ts';
 import { throttleProgress } from './throttle-progress.ts';
@@ -31,11 +32,15 @@ export async function runExportJob(
   };
   await db.exportJobs.put(jobRow);
   const toPage = throttleProgress(onProgress);
+  let neededBytes: number | undefined;
   try {
     const outcome = await queue.run(job.jobId, (signal) => withJobLock(job.jobId, async () => {
       await db.exportJobs.update(job.jobId, { status: 'PROCESSING' });
       const opened = await openSink(job.target, job.jobId, job.fileName);
-      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers, password: job.password });
+      // Planned here (the run would plan the same) so a full destination can be told what the export needs.
+      const plan = await planExport(job.request, source, FORMAT_REGISTRY, { signal });
+      neededBytes = plan.estimatedBytes;
+      const result = await runExport(job.request, source, opened.sink, { registry: FORMAT_REGISTRY, plan, signal, onProgress: toPage, useWebWorkers: engine.useWebWorkers, password: job.password });
       toPage.flush();
       const saved = await opened.finish();
       return { saved, bytesWritten: result.bytesWritten, ...summariseManifest(result.manifest) };
@@ -45,8 +50,9 @@ export async function runExportJob(
       opfsPath: outcome.saved.opfsPath, handle: job.target.kind === 'file-handle' ? job.target.handle : undefined,
     });
     return outcome;
-  } catch (error) {
+  } catch (thrown) {
     toPage.cancel();
+    const error = withNeededBytes(thrown, neededBytes);
     if (isAbortError(error)) {
       await finishJob(db, jobRow, 'CANCELLED', {});
     } else {

@@ -4,6 +4,7 @@
 
 import { BlobReader } from '@zip.js/zip.js';
 import type { ExportProgress } from '../engine/progress.ts';
+import { planExport } from '../engine/plan.ts';
 import { chooseCheckpoint, runResumableExport } from '../engine/resume.ts';
 import { sha256Hex } from '../engine/sha256.ts';
 import { partFileName, splitExport } from '../engine/split.ts';
@@ -22,6 +23,7 @@ import type { RecordSource } from '../model/source.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import { openFolderForMirror } from '../platform/fsa-directory.ts';
 import { deleteOpfsPath, openOpfsResumableSink, opfsDirectory, readOpfsPath } from '../platform/opfs-resumable-sink.ts';
+import { withNeededBytes } from '../platform/storage.ts';
 import type { HistoryRow } from './api.ts';
 import { jobLockName } from './export-jobs.ts';
 import { isBackgroundJob, jobArchivePath, jobPartPath, parseDestination } from './job-destination.ts';
@@ -250,18 +252,23 @@ export class BackgroundJobs {
     const sink: typeof opened = { ...opened, write(chunk) { replayMs ??= performance.now() - runStartMs; return opened.write(chunk); } };
     let manifest: Manifest;
     let bytesWritten: number;
+    let neededBytes: number | undefined;
     try {
       const checkpoint = chooseCheckpoint(await loadCheckpoints(this.db, job.id), await sink.size());
       const onProgress = this.options.onProgress ? (p: ExportProgress) => this.options.onProgress!(job.id, p) : undefined;
+      // Planned here (the run would plan the same) so a full app storage can be told what the export needs.
+      const plan = await planExport(job.request, this.source, FORMAT_REGISTRY, { signal });
+      neededBytes = plan.estimatedBytes;
       const result = await runResumableExport(job.request, this.source, sink, {
-        registry: FORMAT_REGISTRY, signal, checkpoint, saveCheckpoint: checkpointSaver(this.db, job.id, this.now), onProgress,
+        registry: FORMAT_REGISTRY, plan, signal, checkpoint, saveCheckpoint: checkpointSaver(this.db, job.id, this.now), onProgress,
         useWebWorkers: this.options.useWebWorkers,
       });
       ({ manifest, bytesWritten } = result);
       if (result.resumedFromBytes > 0) {
         await appendAudit(this.db, { atMs: this.now(), jobId: job.id, action: 'RESUMED', actor: 'system', detail: `continued after ${result.resumedFromBytes} bytes (entry ${checkpoint?.entryIndex}); replaying them took ${Math.round(replayMs ?? 0)} ms` });
       }
-    } catch (error) {
+    } catch (thrown) {
+      const error = withNeededBytes(thrown, neededBytes);
       const isCancel = signal.aborted && isCancelReason(signal.reason);
       // A cancelled job's partial archive goes before the job reads as cancelled, so none is ever seen after it.
       if (isCancel) await sink.abort();
