@@ -15,13 +15,13 @@ import { createDemoDataset } from '../src/demo/index.ts';
 import { runExport } from '../src/engine/index.ts';
 import { FORMAT_REGISTRY } from '../src/formats/registry.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../src/model/request.ts';
-import { fileSink } from '../src/cli/file-sink.ts';
-import { fileZipReader } from '../src/cli/file-zip-reader.ts';
+import { fileSink } from '../src/node/file-sink.ts';
+import { fileZipReader } from '../src/node/file-zip-reader.ts';
 import { writeChunkFile } from './chunk-file-source.ts';
 import { plainLibraryExport } from './plain-library.ts';
 import { RssSampler } from './rss.ts';
-import { installNodeSha256 } from '../src/cli/node-sha256.ts';
-import { installNodeEntryCodec } from '../src/cli/node-entry-codec.ts';
+import { installNodeSha256 } from '../src/node/sha256.ts';
+import { installNodeEntryCodec } from '../src/node/entry-codec.ts';
 
 installNodeSha256();
 installNodeEntryCodec();

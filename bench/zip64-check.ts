@@ -10,10 +10,10 @@ import { runExport, verifyExport } from '../src/engine/index.ts';
 import type { FormatEncoder } from '../src/formats/types.ts';
 import { MemoryRecordSource } from '../src/model/memory-source.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../src/model/request.ts';
-import { fileSink } from '../src/cli/file-sink.ts';
-import { withFileZipReader } from '../src/cli/file-zip-reader.ts';
-import { installNodeSha256 } from '../src/cli/node-sha256.ts';
-import { installNodeEntryCodec } from '../src/cli/node-entry-codec.ts';
+import { fileSink } from '../src/node/file-sink.ts';
+import { withFileZipReader } from '../src/node/file-zip-reader.ts';
+import { installNodeSha256 } from '../src/node/sha256.ts';
+import { installNodeEntryCodec } from '../src/node/entry-codec.ts';
 
 installNodeSha256();
 installNodeEntryCodec();

@@ -5,7 +5,7 @@
 
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
-import { fileSink, partialPathOf } from './file-sink.ts';
+import { fileSink, partialPathOf } from '../node/file-sink.ts';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const unfinished = new Set<string>();

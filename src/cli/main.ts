@@ -12,17 +12,17 @@ import { parsePartSize, splitExport, type SplitResult } from '../engine/split.ts
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { parsePreviousManifest, requestSince } from '../jobs/ledger.ts';
 import { interruptibleFileSink, removeIfInterrupted } from './interrupt.ts';
-import { isStorageFull } from '../server/storage-full.ts';
+import { isStorageFull } from '../node/storage-full.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
 import { writeDemoJsonl } from './demo-jsonl.ts';
-import { withFileZipReader } from './file-zip-reader.ts';
-import { tempFileSpool } from './verify-spool.ts';
+import { withFileZipReader } from '../node/file-zip-reader.ts';
+import { tempFileSpool } from '../node/verify-spool.ts';
 import { UsageError } from './usage-error.ts';
 import { say, show } from './terminal.ts';
-import { installNodeSha256 } from './node-sha256.ts';
-import { installNodeEntryCodec } from './node-entry-codec.ts';
+import { installNodeSha256 } from '../node/sha256.ts';
+import { installNodeEntryCodec } from '../node/entry-codec.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]

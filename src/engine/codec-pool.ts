@@ -15,7 +15,7 @@ export interface CodecTask {
 /** `spent`: the buffers of deflated pieces, moved back so the encoding thread fills them again (piece-buffers.ts). */
 export type CodecReply = { id: number; error: string } | ({ id: number; error?: undefined; spent?: ArrayBuffer[] } & EncodedWholeEntry);
 
-/** What the pool needs of a codec thread (a Web Worker has it; Node's is adapted in src/cli/node-entry-codec.ts). */
+/** What the pool needs of a codec thread (a Web Worker has it; Node's is adapted in src/node/entry-codec.ts). */
 export interface CodecWorker {
   postMessage(message: CodecTask, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: { data: CodecReply }) => void): void;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync, inflateRawSync } from 'node:zlib';
 import { createCRC32 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
-import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
+import { installNodeEntryCodec } from '../node/entry-codec.ts';
 import { rawDeflateOfGzip, webEntryCodec, wholeEntryCodec, type WholeEntryCodec } from './entry-codec.ts';
 
 const content = new TextEncoder().encode('<trkpt lat="52.5" lon="13.4"><ele>34.2</ele></trkpt>\n'.repeat(20_000) + 'ünïcødé');

@@ -1,5 +1,5 @@
 // Compresses and checksums one whole, small zip entry in a single call, so the work can run off the export's
-// thread: codec threads in Node (src/cli/node-entry-codec.ts), codec workers in the browser (codec-pool.ts).
+// thread: codec threads in Node (src/node/entry-codec.ts), codec workers in the browser (codec-pool.ts).
 // The CRC-32 a zip entry needs comes from the gzip trailer: the same pass computes it, for free.
 
 import { createCRC32 } from 'hash-wasm';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installNodeSha256 } from '../cli/node-sha256.ts';
+import { installNodeSha256 } from '../node/sha256.ts';
 import { createSha256, createWasmSha256, setSha256Factory, sha256Hex } from './sha256.ts';
 
 const bytes = new TextEncoder().encode('Takeaway ✓ '.repeat(5000));

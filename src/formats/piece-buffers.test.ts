@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
+import { installNodeEntryCodec } from '../node/entry-codec.ts';
 import { wholeEntryCodec } from '../engine/entry-codec.ts';
 import { PIECE_BUFFER_BYTES, copyToPiece, returnPieceBuffers, spareBufferCount } from './piece-buffers.ts';
 import { BytePieceWriter } from './text-writer.ts';

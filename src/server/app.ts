@@ -15,7 +15,7 @@ import type { TokenBuckets } from './rate-limit.ts';
 import { BodyError, parseExportRequestBody } from './request-body.ts';
 import { checkLink, downloadPath } from './signed-link.ts';
 import type { ExportStorage } from './storage.ts';
-import { freeBytes, isStorageFull, storageFullMessage } from './storage-full.ts';
+import { freeBytes, isStorageFull, storageFullMessage } from '../node/storage-full.ts';
 
 /** Everything the handlers use; built by `main.ts` (or a platform adapter). */
 export interface ServerServices {

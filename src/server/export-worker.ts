@@ -10,10 +10,10 @@ import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryC
 import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
-import { freeBytes, isStorageFull, NotEnoughSpaceError } from './storage-full.ts';
+import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
-import { installNodeSha256 } from '../cli/node-sha256.ts';
-import { installNodeEntryCodec } from '../cli/node-entry-codec.ts';
+import { installNodeSha256 } from '../node/sha256.ts';
+import { installNodeEntryCodec } from '../node/entry-codec.ts';
 
 installNodeSha256();
 installNodeEntryCodec();

@@ -9,7 +9,7 @@ import type { ServerConfig } from './config.ts';
 import { ACTIVE_STATUSES, type ServerJob } from './job.ts';
 import type { JobStore } from './job-store.ts';
 import type { ExportStorage } from './storage.ts';
-import { freeBytes, isStorageFull, storageFullMessage } from './storage-full.ts';
+import { freeBytes, isStorageFull, storageFullMessage } from '../node/storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 
 /** Called when a job ends (COMPLETED or FAILED), e.g. to send a push message. Errors are logged, not thrown. */

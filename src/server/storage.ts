@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileSink } from '../cli/file-sink.ts';
+import { fileSink } from '../node/file-sink.ts';
 
 /**
  * Storage of export archives by key (the job id). Implementations must make `createSink` atomic: the object

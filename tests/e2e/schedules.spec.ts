@@ -25,7 +25,7 @@ const execFileAsync = promisify(execFile);
 /** What `takeaway verify` does, for each archive named on the command line; exits 1 on the first problem. */
 const VERIFY_PARTS = `
 const { verifyExport } = await import('./src/engine/index.ts');
-const { withFileZipReader } = await import('./src/cli/file-zip-reader.ts');
+const { withFileZipReader } = await import('./src/node/file-zip-reader.ts');
 for (const path of process.argv.slice(1)) {
   const report = await withFileZipReader(path, (reader) => verifyExport(reader));
   if (!report.ok || report.filesChecked === 0) { console.error(path, JSON.stringify(report.problems)); process.exit(1); }

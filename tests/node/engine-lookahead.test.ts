@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Uint8ArrayReader } from '@zip.js/zip.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installNodeEntryCodec } from '../../src/cli/node-entry-codec.ts';
+import { installNodeEntryCodec } from '../../src/node/entry-codec.ts';
 import { createDemoDataset, DemoRecordSource, DEMO_SMALL_OPTIONS } from '../../src/demo/index.ts';
 import { setWholeEntryCodec, webEntryCodec } from '../../src/engine/entry-codec.ts';
 import { runExport, verifyExport, type ExportResult } from '../../src/engine/index.ts';

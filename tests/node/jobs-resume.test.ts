@@ -13,7 +13,7 @@ import { chooseCheckpoint, runResumableExport, type ExportCheckpoint, type Resum
 import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import { checkpointSaver, loadCheckpoints } from '../../src/jobs/checkpoints.ts';
-import { openResumableFileSink, partialPathOf } from '../../src/jobs/node-file-sink.ts';
+import { openResumableFileSink, partialPathOf } from '../../src/node/resumable-file-sink.ts';
 import { TakeawayDb } from '../../src/store/db.ts';
 import { memorySink } from '../helpers/zip-files.ts';
 

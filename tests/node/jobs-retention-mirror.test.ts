@@ -16,7 +16,7 @@ import type { RecordSource } from '../../src/model/source.ts';
 import { searchAudit } from '../../src/jobs/audit.ts';
 import { createJob, jobsTable, transitionJob } from '../../src/jobs/lifecycle.ts';
 import { mirrorExport, MIRROR_STATE_PATH, type MirrorDirectory } from '../../src/jobs/mirror.ts';
-import { nodeDirectory } from '../../src/jobs/node-directory.ts';
+import { nodeDirectory } from '../../src/node/mirror-directory.ts';
 import { expireExports } from '../../src/jobs/retention.ts';
 import { TakeawayDb } from '../../src/store/db.ts';
 import { memorySink } from '../helpers/zip-files.ts';

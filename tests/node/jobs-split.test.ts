@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../../src/cli/file-sink.ts';
+import { fileSink } from '../../src/node/file-sink.ts';
 import { createDemoDataset, DemoRecordSource } from '../../src/demo/index.ts';
 import { runExport, verifyExport, type Manifest } from '../../src/engine/index.ts';
 import {

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createCodecPool } from '../engine/codec-pool.ts';
-import { spawnCodecThread } from './node-entry-codec.ts';
+import { spawnCodecThread } from './entry-codec.ts';
 
 const text = (i: number): Uint8Array => new TextEncoder().encode(`<Trackpoint n="${i}"><HeartRateBpm>${120 + i}</HeartRateBpm></Trackpoint>\n`.repeat(5_000));
 

@@ -6,7 +6,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
-import type { MirrorDirectory } from './mirror.ts';
+import type { MirrorDirectory } from '../jobs/mirror.ts';
 
 export function nodeDirectory(root: string): MirrorDirectory {
   const full = (path: string) => join(root, ...path.split('/'));

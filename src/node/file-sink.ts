@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { once } from 'node:events';
 import { formatBytes } from '../model/byte-size.ts';
-import { freeBytes, isStorageFull } from '../server/storage-full.ts';
+import { freeBytes, isStorageFull } from './storage-full.ts';
 
 export function partialPathOf(path: string): string {
   return `${path}.partial`;
