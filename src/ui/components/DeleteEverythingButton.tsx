@@ -1,7 +1,9 @@
 // "Delete everything": after a confirmation, stops the workers, closes the database and removes every byte
-// the app keeps in this browser (src/platform/delete-everything.ts), then says what went and when it is done.
+// the app keeps in this browser (src/platform/delete-everything.ts), then says what went and when it is done,
+// and leaves the app working on an empty store without a reload.
 
 import { useState } from 'react';
+import { RangeSet } from 'dexie';
 import { deleteEverything, type DeleteReport } from '../../platform/delete-everything.ts';
 import { bridge, readDb } from '../services.ts';
 import { syncBridge } from '../sync-service.ts';
@@ -16,6 +18,17 @@ async function shutDown(): Promise<void> {
   readDb.close();
 }
 
+/**
+ * After the deletion: the read connection opens again on its next query (a new, empty database, as on a first
+ * visit) and every live query of the page runs again. Without this, the screens keep the counts from before and a
+ * live query started meanwhile, having failed on the closed database, never runs again ("…" for good). The event
+ * is the one Dexie sends itself for a page restored from the back/forward cache; the workers start on their next call.
+ */
+function startAfresh(): void {
+  readDb.close({ disableAutoOpen: false });
+  dispatchEvent(new CustomEvent('x-storagemutated-1', { detail: { all: new RangeSet(-Infinity, [[]]) } }));
+}
+
 export function DeleteEverythingButton() {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -27,6 +40,7 @@ export function DeleteEverythingButton() {
     try {
       setReport(await deleteEverything(shutDown));
     } finally {
+      startAfresh();
       setBusy(false);
     }
   };
