@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
+import Papa from 'papaparse';
 import type { Manifest } from '../../src/engine/manifest.ts';
 import { loadSmallDemo, openApp } from './helpers.ts';
 
@@ -105,4 +106,28 @@ test('no focus stop of the wizard is hidden under the sticky bar (WCAG 2.2 SC 2.
   }
   expect(stops).toBeGreaterThan(20);
   expect(hidden).toEqual([]);
+});
+
+test('the preview\'s CSV sample rows are anonymised as the zip will be (pseudonyms, a time shift)', async ({ page }) => {
+  await openApp(page);
+  await loadSmallDemo(page);
+  await chooseTextSearch(page, '');
+  const firstRow = async () => {
+    await page.getByRole('button', { name: 'Preview export' }).click();
+    const rows = page.getByRole('region', { name: 'First rows of activities/activities.csv' });
+    await expect(rows).toBeVisible({ timeout: 30_000 });
+    const [header, row] = Papa.parse<string[]>((await rows.textContent())!, { skipEmptyLines: true }).data;
+    return { header: header!, cells: row! };
+  };
+  const plain = await firstRow();
+  expect(plain.header.slice(0, 2)).toEqual(['id', 'name']);
+  const [id, name] = plain.cells;
+  const startDay = plain.cells[plain.header.indexOf('start_time')]!.slice(0, 10);
+  await page.getByLabel(/^Pseudonymise/).check();
+  await page.getByLabel('Time shift, days (0 for none)').fill('-10');
+  const anonymised = await firstRow();
+  expect(anonymised.header).toEqual(plain.header);
+  const row = anonymised.cells.join(',');
+  for (const real of [id!, name!, startDay]) expect(row).not.toContain(real);
+  await expect(page.getByTestId('preview-transformations')).toContainText('pseudonyms');
 });
