@@ -52,7 +52,11 @@ async function loadRetryPlan(jobId: string, hasFailed: boolean, zipPath: string 
   const path = zipPath ?? (job.fileNames?.length === 1 ? job.fileNames[0] : undefined);
   const zip = path ? await readOpfsPath(path) : undefined;
   if (!zip) return undefined;
-  return planRetry({ ...subject, manifest: await readArchiveManifest(zip) }, storeTimeLookup(readDb), Date.now());
+  const manifest = await readArchiveManifest(zip);
+  // Before schema 2 a manifest listed what a format cannot carry (a pool swim in GPX) as skipped; in the app
+  // nothing else ever was (records are validated when they are stored), so such an export has nothing to retry.
+  if (manifest.schemaVersion < 2) return undefined;
+  return planRetry({ ...subject, manifest }, storeTimeLookup(readDb), Date.now());
 }
 
 /**
