@@ -25,8 +25,11 @@ export async function loadInput(path: string): Promise<LoadedInput> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new UsageError(`--input ${path} does not exist`);
   if (!info.isDirectory() && /\.(jsonl|ndjson)$/i.test(path)) return loadJsonl(path);
-  const files = info.isDirectory() ? await listFiles(path) : [{ name: basename(path), path }];
-  return loadDeviceFiles(files.map((f): ImportFile => ({ name: f.name, bytes: () => streamFile(f.path) })));
+  const { files, links } = info.isDirectory() ? await listFiles(path) : { files: [{ name: basename(path), path }], links: [] };
+  const loaded = await loadDeviceFiles(files.map((f): ImportFile => ({ name: f.name, bytes: () => streamFile(f.path) })));
+  // Links are not followed (they can lead out of the folder, or round in a loop), but never passed over in silence.
+  for (const name of links) loaded.skipped.push({ kind: 'unknown', id: name, reason: `${name}: a symbolic link, not followed; give its target as --input to read it` });
+  return loaded;
 }
 
 async function loadJsonl(path: string): Promise<LoadedInput> {
@@ -73,10 +76,14 @@ async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Uint8Array;
 }
 
-async function listFiles(dir: string): Promise<{ name: string; path: string }[]> {
+/** The folder's importable files, and the names of its symbolic links, each sorted by name. */
+async function listFiles(dir: string): Promise<{ files: { name: string; path: string }[]; links: string[] }> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
+  const nameOf = (e: (typeof entries)[number]) => relative(dir, join(e.parentPath, e.name));
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const files = entries
     .filter((e) => e.isFile() && /\.(fit|gpx|tcx|csv|zip|gz)$/i.test(e.name))
-    .map((e) => ({ name: relative(dir, join(e.parentPath, e.name)), path: join(e.parentPath, e.name) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .map((e) => ({ name: nameOf(e), path: join(e.parentPath, e.name) }))
+    .sort((a, b) => byName(a.name, b.name));
+  return { files, links: entries.filter((e) => e.isSymbolicLink()).map(nameOf).sort(byName) };
 }

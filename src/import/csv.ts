@@ -3,6 +3,8 @@
 
 import Papa from 'papaparse';
 import type { DailySteps, Sleep, Weight } from '../model/records.ts';
+import { isCalendarDate } from '../model/validate.ts';
+import { parseDecimal } from './values.ts';
 
 /** Record kinds a CSV table can hold. */
 export type CsvKind = 'steps' | 'weight' | 'sleep';
@@ -109,9 +111,13 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]
 /** Parses `2025-03-01T07:12:00+01:00` (or a space, no seconds, `Z`, no zone = UTC, or a bare date) into UTC ms and offset. */
 function parseTimestamp(value: string): { timeMs: number; utcOffsetMin: number } {
   const trimmed = value.trim();
-  if (LOCAL_DATE.test(trimmed)) return { timeMs: Date.parse(`${trimmed}T00:00:00Z`), utcOffsetMin: 0 };
+  if (LOCAL_DATE.test(trimmed)) {
+    if (!isCalendarDate(trimmed)) throw new Error(`"${trimmed}" is not a real date`);
+    return { timeMs: Date.parse(`${trimmed}T00:00:00Z`), utcOffsetMin: 0 };
+  }
   const match = DATE_TIME.exec(trimmed);
   if (!match) throw new Error(`"${trimmed.slice(0, 40)}" is not a date-time`);
+  if (!isCalendarDate(match[1])) throw new Error(`"${trimmed.slice(0, 40)}" is not a real date`);
   const zone = match[5] ?? 'Z';
   const utcOffsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
   const timeMs = Date.parse(`${match[1]}T${match[2]}Z`) - utcOffsetMin * 60_000;
@@ -120,8 +126,8 @@ function parseTimestamp(value: string): { timeMs: number; utcOffsetMin: number }
 }
 
 function parseNumberCell(value: string, column: string): number {
-  const parsed = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new Error(`${column} "${value.slice(0, 40)}" is not a number`);
+  const parsed = parseDecimal(value);
+  if (Number.isNaN(parsed)) throw new Error(`${column} "${value.slice(0, 40)}" is not a number`);
   return parsed;
 }
 
@@ -136,7 +142,7 @@ function buildRecord(row: Record<string, string>, mapping: CsvMapping, nowMs: nu
   const base = { updatedAtMs: nowMs, source: 'import:csv' };
   if (mapping.kind === 'steps') {
     const date = cell.date!.value.trim();
-    if (!LOCAL_DATE.test(date)) throw new Error(`${cell.date!.column} "${date.slice(0, 40)}" is not a YYYY-MM-DD date`);
+    if (!isCalendarDate(date)) throw new Error(`${cell.date!.column} "${date.slice(0, 40)}" is not a real YYYY-MM-DD date`);
     return { ...base, kind: 'steps', id: `steps-${date}`, date, stepCount: number('stepCount')! };
   }
   if (mapping.kind === 'weight') {
@@ -190,11 +196,18 @@ export function importCsv(text: string, options: { nowMs: number; mapping?: CsvM
   for (const error of parsed.errors) {
     if (error.type !== 'FieldMismatch') rowErrors.push(`line ${(error.row ?? 0) + 2}: ${error.message}`);
   }
+  // Ids come from the day or the time, so two rows of one day would be two records with one id.
+  const lineOfId = new Map<string, number>();
   parsed.data.forEach((row, i) => {
+    const line = i + 2;
     try {
-      records.push(buildRecord(row, mapping, options.nowMs));
+      const record = buildRecord(row, mapping, options.nowMs);
+      const first = lineOfId.get(record.id);
+      if (first !== undefined) throw new Error(`same ${record.kind === 'steps' ? 'day' : 'time'} as line ${first} (${record.id}); the first row is kept`);
+      lineOfId.set(record.id, line);
+      records.push(record);
     } catch (error) {
-      rowErrors.push(`line ${i + 2}: ${(error as Error).message}`);
+      rowErrors.push(`line ${line}: ${(error as Error).message}`);
     }
   });
   return { records, rowErrors };

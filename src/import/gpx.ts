@@ -5,7 +5,8 @@ import type { Pause } from '../model/records.ts';
 import { assembleActivity, sportFromText } from './assemble.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
-import { attributeOf, parseDateTimeMs, parseNumber, parseXmlStream } from './xml-stream.ts';
+import { parseDateTimeMs, parseNumber } from './values.ts';
+import { attributeOf, parseXmlStream } from './xml-stream.ts';
 
 /** Namespace URIs (elements are matched by URI, never by prefix). */
 const GPX_11 = 'http://www.topografix.com/GPX/1/1';

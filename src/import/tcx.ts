@@ -5,7 +5,8 @@ import type { DeviceInfo, Pause, Totals } from '../model/records.ts';
 import { assembleActivity, sportFromText, type LapInput } from './assemble.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
-import { attributeOf, parseDateTimeMs, parseNumber, parseXmlStream } from './xml-stream.ts';
+import { parseDateTimeMs, parseNumber } from './values.ts';
+import { attributeOf, parseXmlStream } from './xml-stream.ts';
 
 /** Namespace URIs (matched by URI, never by prefix). */
 const TCD_V2 = 'http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2';

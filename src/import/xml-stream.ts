@@ -134,20 +134,3 @@ export async function parseXmlStream(chunks: AsyncIterable<Uint8Array>, handler:
     throw new ExportError('INVALID_INPUT', `malformed XML: ${(error as Error).message}`, { cause: error });
   }
 }
-
-const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-
-/** Parses an `xsd:dateTime` to epoch ms (no zone means UTC, as GPX/TCX writers intend); throws `INVALID_INPUT` otherwise. */
-export function parseDateTimeMs(value: string, what: string): number {
-  const normalized = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
-  const timeMs = DATE_TIME.test(value) ? Date.parse(normalized) : Number.NaN;
-  if (!Number.isFinite(timeMs)) throw new ExportError('INVALID_INPUT', `${what} is not a valid dateTime: "${value.slice(0, 60)}"`);
-  return timeMs;
-}
-
-/** Parses a decimal; throws `INVALID_INPUT` naming the element for anything else (`undefined`, `high`…). */
-export function parseNumber(value: string, what: string): number {
-  const parsed = value === '' ? Number.NaN : Number(value);
-  if (!Number.isFinite(parsed)) throw new ExportError('INVALID_INPUT', `${what} is not a number: "${value.slice(0, 60)}"`);
-  return parsed;
-}

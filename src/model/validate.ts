@@ -476,15 +476,25 @@ function optionalTimeZone(obj: Json, key: string): string | undefined {
   return value;
 }
 
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when the day exists in the proleptic Gregorian calendar (no 30 February, no month 13); `month` is 1-based. */
+export function isRealDay(year: number, month: number, day: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** True for a `YYYY-MM-DD` text naming a real day (Date.parse would roll 2023-02-30 over to 2 March). */
+export function isCalendarDate(text: string): boolean {
+  const match = CALENDAR_DATE.exec(text);
+  return match !== null && isRealDay(Number(match[1]), Number(match[2]), Number(match[3]));
+}
 
 function requireDate(obj: Json, key: string): string {
   const value = requireString(obj, key);
-  const timeMs = CALENDAR_DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-  // Date.parse may roll 2023-02-30 over to March; the round trip catches it.
-  if (Number.isNaN(timeMs) || new Date(timeMs).toISOString().slice(0, 10) !== value) {
-    throw new Invalid(key, `= ${describe(value)} is not a calendar date YYYY-MM-DD`);
-  }
+  if (!isCalendarDate(value)) throw new Invalid(key, `= ${describe(value)} is not a calendar date YYYY-MM-DD`);
   return value;
 }
 

@@ -2,7 +2,7 @@
 // with a reason in words, never INTERNAL, never a hang (issue 19).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,3 +72,53 @@ describe('huge but finite numbers (issue 19 item 9)', () => {
   });
 });
 
+
+describe('strict numbers and dates (issue 19 item 12)', () => {
+  const gpx = (lat: string, time: string) => encoder.encode(`<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>`
+    + `<trkpt lat="${lat}" lon="8.1"><time>${time}</time></trkpt></trkseg></trk></gpx>`);
+  const messages = (items: ImportItem[]) => items.map((i) => (i.type === 'error' ? i.message : i.type === 'record' ? `record ${i.record.id}` : `activity ${i.file}`));
+
+  it('refuses 0x10 as a GPX latitude and 30 February as a GPX time, and imports a plain one', async () => {
+    const items = await importAll([
+      { name: 'hex.gpx', bytes: gpx('0x10', '2023-02-28T07:00:00Z') },
+      { name: 'feb30.gpx', bytes: gpx('47.1', '2023-02-30T07:00:00Z') },
+      { name: 'fine.gpx', bytes: gpx(' 47.1 ', '2024-02-29T07:00:00Z') },
+    ]);
+    expect(messages(items)).toEqual([
+      'hex.gpx: line 1: <trkpt> lat is not a number: "0x10"',
+      'feb30.gpx: line 1: <trkpt> <time> is not a valid dateTime: "2023-02-30T07:00:00Z"',
+      'activity fine.gpx',
+    ]);
+  });
+
+  it('refuses CSV rows with 0x10 steps, 30 February, 1e308 steps or a second row of one day, keeping the others', async () => {
+    const steps = ['date,step_count', '2024-05-01,8000', '2024-05-02,0x10', '2023-02-30,100', '2024-05-03,1e308', '2024-05-01,9000', '2024-05-04,7000', ''].join('\n');
+    const weight = ['timestamp,weight_kg,body_fat_percentage', '2023-02-30T07:00:00Z,70,', '2024-05-01T07:00:00Z,70,', ''].join('\n');
+    const items = await importAll([{ name: 'steps.csv', bytes: encoder.encode(steps) }, { name: 'weight.csv', bytes: encoder.encode(weight) }]);
+    expect(messages(items)).toEqual([
+      'record steps-2024-05-01',
+      'steps.csv: steps steps-2024-05-03: stepCount = 1e+308 is above 10000000, more than anyone walks in a day',
+      'record steps-2024-05-04',
+      'steps.csv: line 3: step_count "0x10" is not a number',
+      'steps.csv: line 4: date "2023-02-30" is not a real YYYY-MM-DD date',
+      'steps.csv: line 6: same day as line 2 (steps-2024-05-01); the first row is kept',
+      `record weight-${Date.UTC(2024, 4, 1, 7)}`,
+      'weight.csv: line 2: "2023-02-30T07:00:00Z" is not a real date',
+    ]);
+  });
+
+  it('names a symbolic link in an input folder as not followed, and reads the files beside it', () => {
+    const folder = join(dir, 'with-link');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'ride.gpx'), gpx('47.1', '2024-05-01T07:00:00Z'));
+    writeFileSync(join(dir, 'outside.gpx'), gpx('47.2', '2024-05-02T07:00:00Z'));
+    symlinkSync(join(dir, 'outside.gpx'), join(folder, 'link.gpx'));
+    const out = join(dir, 'link.zip');
+    const result = takeaway('export', '--input', folder, '--formats', 'gpx', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('link.gpx: a symbolic link, not followed; give its target as --input to read it');
+    const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
+    expect(manifest.skipped).toEqual([expect.objectContaining({ id: 'link.gpx' })]);
+    expect(manifest.files.filter((f: { format: string }) => f.format === 'gpx')).toHaveLength(1);
+  }, 60_000);
+});
