@@ -199,6 +199,7 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
       fileName: job.fileName,
       expiresAtMs: job.expiresAtMs,
       error: job.error,
+      pause: job.pause,
     };
     if (job.status === 'COMPLETED' && !expired) {
       const linkExpiresAtMs = Math.min(now() + config.linkTtlMs, job.expiresAtMs ?? Infinity);

@@ -26,6 +26,8 @@ export interface ServerConfig {
   port: number;
   /** Base URL of the records API the jobs pull from (docs/api.md). Env TAKEAWAY_RECORDS_API_URL. */
   recordsApiUrl: string;
+  /** How jobs ride out a failing records API (docs/server.md "Records API outages"). */
+  recordsApi: RecordsApiPatience;
   /** Built PWA served next to the API, with SPA fallback; env TAKEAWAY_STATIC_DIR, default `dist`; '' turns it off. */
   staticDir: string;
   /**
@@ -61,6 +63,16 @@ export interface ServerConfig {
   pushAllowLoopbackForTests: boolean;
 }
 
+/** Timeouts and outage handling of the jobs' records-API calls, ms. */
+export interface RecordsApiPatience {
+  /** Longest one request may take. Env TAKEAWAY_RECORDS_TIMEOUT_S, default 30. */
+  timeoutMs: number;
+  /** How long the circuit breaker stays open before one probe request. Env TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S, default 300. */
+  breakerCooldownMs: number;
+  /** How long a job waits for an API that keeps failing before it fails. Env TAKEAWAY_RECORDS_OUTAGE_BUDGET_S, default 3600. */
+  outageBudgetMs: number;
+}
+
 const DAY_MS = 86_400_000;
 
 /** Reads the environment, creates the data directory and (on first start) the secrets. */
@@ -75,6 +87,11 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     host,
     port,
     recordsApiUrl: env.TAKEAWAY_RECORDS_API_URL || 'http://127.0.0.1:8788/',
+    recordsApi: {
+      timeoutMs: numberEnv(env, 'TAKEAWAY_RECORDS_TIMEOUT_S', 30) * 1000,
+      breakerCooldownMs: numberEnv(env, 'TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S', 300) * 1000,
+      outageBudgetMs: numberEnv(env, 'TAKEAWAY_RECORDS_OUTAGE_BUDGET_S', 3600) * 1000,
+    },
     staticDir: env.TAKEAWAY_STATIC_DIR ?? 'dist',
     jwt: {
       secret: env.TAKEAWAY_JWT_SECRET ? new TextEncoder().encode(env.TAKEAWAY_JWT_SECRET) : Buffer.from(secrets.jwtSecret, 'base64url'),

@@ -1,13 +1,15 @@
-// Export worker thread: pulls the person's records through the sync client and runs the same engine and
-// formats as the browser, writing the zip through the storage's atomic sink. No business logic of its own.
+// Export worker thread: snapshots the person's records through the sync client (once per job, see
+// record-fetcher.ts) and runs the same engine and formats as the browser, writing the zip through the storage's atomic sink. No business logic of its own.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { planExport, runExport } from '../engine/index.ts';
+import { planExport, runExport, type ExportPlan } from '../engine/index.ts';
+import type { RecordSource } from '../model/source.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError } from '../model/errors.ts';
 import { createRecordsClient } from '../sync/client.ts';
-import { CircuitBreaker, DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryContext } from '../sync/retry.ts';
-import { pullRecords, type RecordFetcher } from './record-fetcher.ts';
+import { DEFAULT_RETRY_POLICY, realSleep } from '../sync/retry.ts';
+import { outageTolerantFetcher } from './outage-fetcher.ts';
+import { openSnapshot, takeSnapshot, type RecordsSnapshot } from './record-fetcher.ts';
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
@@ -20,18 +22,6 @@ installNodeEntryCodec();
 
 const input = workerData as ExportWorkerInput;
 const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);
-
-/** The sync client with the sync's retry policy and circuit breaker around every call. */
-function retryingFetcher(client: RecordFetcher, signal: AbortSignal): RecordFetcher {
-  const context: RetryContext = {
-    policy: DEFAULT_RETRY_POLICY, breaker: new CircuitBreaker(DEFAULT_RETRY_POLICY), sleep: realSleep,
-    now: Date.now, random: Math.random, signal,
-  };
-  return {
-    listRecords: (kind, options) => withRetry(() => client.listRecords(kind, options), context),
-    listSamples: (id, options) => withRetry(() => client.listSamples(id, options), context),
-  };
-}
 
 /** Bytes this job has put on the disk so far: the plan's estimate, the zip written and the track spool. */
 const written = { estimatedBytes: 0, archiveBytes: 0, spoolBytes: 0 };
@@ -69,10 +59,9 @@ function sizeLimitedSink(inner: WritableStream<Uint8Array>): WritableStream<Uint
 async function run(): Promise<void> {
   // Cancelling terminates the thread (the runner then deletes the partial file), so nothing aborts this signal.
   const { signal } = new AbortController();
-  const client = createRecordsClient({ baseUrl: input.recordsApiUrl, token: input.recordsToken });
-  const pulled = await pullRecords(retryingFetcher(client, signal), input.request.filter.kinds, input.spoolDir, signal, countSpool);
-  try {
-    const plan = await planExport(input.request, pulled.source, FORMAT_REGISTRY);
+  let plan: ExportPlan | undefined;
+  const planAndCheck = async (source: RecordSource): Promise<void> => {
+    plan = await planExport(input.request, source, FORMAT_REGISTRY);
     written.estimatedBytes = plan.estimatedBytes;
     post({ type: 'planned', estimatedBytes: plan.estimatedBytes });
     if (plan.estimatedBytes > input.maxExportBytes) {
@@ -83,21 +72,49 @@ async function run(): Promise<void> {
     if (free !== undefined && plan.estimatedBytes > free) {
       throw new NotEnoughSpaceError(`the export would be about ${plan.estimatedBytes} bytes; ${free} bytes are free`);
     }
-    const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
-    const result = await runExport(input.request, pulled.source, sizeLimitedSink(storage.createSink(input.jobId)), {
-      registry: FORMAT_REGISTRY,
-      plan,
-      skipped: pulled.skipped,
-      signal,
-      onProgress: (p) => post({
-        type: 'progress',
-        progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
-      }),
-    });
-    post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length });
-  } finally {
-    await pulled.dispose();
+  };
+  let snapshot = await openSnapshot(input.spoolDir);
+  if (snapshot) {
+    countSpool(snapshot.trackBytes);
+    await planAndCheck(snapshot.source);
+  } else {
+    snapshot = await freshSnapshot(signal, planAndCheck);
   }
+  const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
+  const result = await runExport(input.request, snapshot.source, sizeLimitedSink(storage.createSink(input.jobId)), {
+    registry: FORMAT_REGISTRY,
+    plan,
+    skipped: snapshot.skipped,
+    signal,
+    onProgress: (p) => post({
+      type: 'progress',
+      progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
+    }),
+  });
+  post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length });
+}
+
+/**
+ * Takes the records snapshot with the caller's token, riding out records-API outages; `beforeTracks` plans
+ * from the records before any track is fetched. Says when the snapshot is complete.
+ */
+async function freshSnapshot(signal: AbortSignal, beforeTracks: (records: RecordSource) => Promise<void>): Promise<RecordsSnapshot> {
+  if (!input.recordsToken) {
+    throw new ExportError('AUTH', 'sign in again and start the export again: its records snapshot is gone, and the session that could take it again ended');
+  }
+  const client = createRecordsClient({ baseUrl: input.recordsApiUrl, token: input.recordsToken, timeoutMs: input.recordsApi.timeoutMs });
+  const fetcher = outageTolerantFetcher(client, {
+    policy: { ...DEFAULT_RETRY_POLICY, breakerCooldownMs: input.recordsApi.breakerCooldownMs },
+    outageBudgetMs: input.recordsApi.outageBudgetMs,
+    sleep: realSleep, now: Date.now, random: Math.random, signal,
+    onPause: (untilMs, reason) => post({ type: 'paused', untilMs, reason }),
+    onResume: () => post({ type: 'resumed' }),
+  });
+  await takeSnapshot(fetcher, input.request.filter, input.spoolDir, { signal, onTrackWrite: countSpool, beforeTracks });
+  const snapshot = await openSnapshot(input.spoolDir);
+  if (!snapshot) throw new ExportError('INTERNAL', 'the records snapshot just taken cannot be read back');
+  post({ type: 'snapshotted' });
+  return snapshot;
 }
 
 run().catch((caught: unknown) => {

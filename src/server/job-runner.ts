@@ -1,5 +1,6 @@
 // Runs server exports in worker threads, a few at a time, and keeps the job table true: COMPLETED only
-// after the storage sink closed; a job found PROCESSING at start (the process died) is queued again. A full
+// after the storage sink closed; PAUSED while the records API is down (the worker waits it out); a job found
+// PROCESSING or PAUSED at start (the process died) is queued again, reusing its records snapshot if complete. A full
 // disk (any row, spool or archive write) ends the job FAILED with "storage full", never the process.
 
 import { readdir, rm } from 'node:fs/promises';
@@ -44,18 +45,22 @@ export class JobRunner {
    * gone is marked FAILED rather than offered for download.
    */
   async recover(): Promise<void> {
-    // No worker runs yet, so everything in the spool is left over from a process that died.
+    // No worker runs yet, so the spool holds what a process that died left: the records snapshot of a job that
+    // will run again is kept (it is what lets the job go on without the caller's session); the rest is removed.
     for (const name of await readdir(this.spoolRoot()).catch(() => [])) {
+      const owner = this.store.get(name);
+      if (owner && ACTIVE_STATUSES.includes(owner.status) && owner.attempts < MAX_ATTEMPTS) continue;
       await rm(path.join(this.spoolRoot(), name), { recursive: true, force: true });
     }
     const jobs = this.store.all().sort((a, b) => a.createdAtMs - b.createdAtMs);
     for (const job of jobs) {
-      if (job.status === 'PROCESSING' && job.attempts >= MAX_ATTEMPTS) {
+      const wasRunning = job.status === 'PROCESSING' || job.status === 'PAUSED';
+      if (wasRunning && job.attempts >= MAX_ATTEMPTS) {
         // Every attempt ended with the process: running it again would only take the server down again.
         const message = `the server stopped while running this export ${job.attempts} times (at most ${MAX_ATTEMPTS} attempts); it is not tried again`;
         await this.endFailed(job.id, { code: 'INTERNAL', message });
-      } else if (job.status === 'PROCESSING') {
-        await this.updateOrWarn(job.id, { status: 'INITIATED', updatedAtMs: Date.now(), progress: { ...job.progress, fraction: 0, bytesOut: 0 } });
+      } else if (wasRunning) {
+        await this.updateOrWarn(job.id, { status: 'INITIATED', updatedAtMs: Date.now(), pause: undefined, progress: { ...job.progress, fraction: 0, bytesOut: 0 } });
       }
       if (job.status === 'COMPLETED' && (await this.storage.size(job.id)) === undefined) {
         await this.updateOrWarn(job.id, { status: 'FAILED', updatedAtMs: Date.now(), error: { code: 'INTERNAL', message: 'the archive is missing from storage' } });
@@ -113,7 +118,8 @@ export class JobRunner {
 
   private async start(id: string): Promise<void> {
     const job = this.store.get(id);
-    if (!job || job.status !== 'INITIATED' || !job.recordsToken) return;
+    if (!job || job.status !== 'INITIATED') return;
+    // Undefined once the job's records snapshot is complete: the worker then reads the snapshot alone.
     const recordsToken = job.recordsToken;
     // The attempt reaches the disk before the worker runs, so a run that takes the whole process down still counts.
     this.starting.add(id);
@@ -131,6 +137,7 @@ export class JobRunner {
       jobId: id,
       request: job.request,
       recordsApiUrl: this.config.recordsApiUrl,
+      recordsApi: this.config.recordsApi,
       recordsToken,
       filesDir: path.join(this.config.dataDir, 'files'),
       s3: this.config.s3,
@@ -154,7 +161,7 @@ export class JobRunner {
       const current = this.store.get(id);
       if (retryable && current && current.attempts < MAX_ATTEMPTS && !this.stopped) {
         try {
-          await this.store.update(id, { status: 'INITIATED', updatedAtMs: Date.now() });
+          await this.store.update(id, { status: 'INITIATED', updatedAtMs: Date.now(), pause: undefined });
           this.enqueue(id);
           return;
         } catch (error) {
@@ -176,6 +183,16 @@ export class JobRunner {
       const current = this.store.get(id);
       if (!current) return;
       switch (message.type) {
+        case 'snapshotted':
+          // The job reads its snapshot from now on, in this attempt and any later one: the token is not kept.
+          writeRow({ recordsToken: undefined, updatedAtMs: Date.now() });
+          break;
+        case 'paused':
+          writeRow({ status: 'PAUSED', pause: { untilMs: message.untilMs, reason: message.reason }, updatedAtMs: Date.now() });
+          break;
+        case 'resumed':
+          writeRow({ status: 'PROCESSING', pause: undefined, updatedAtMs: Date.now() });
+          break;
         case 'planned':
           writeRow({ estimatedBytes: message.estimatedBytes, updatedAtMs: Date.now() });
           break;
@@ -228,7 +245,7 @@ export class JobRunner {
   private async end(id: string, patch: Partial<ServerJob>): Promise<void> {
     await rm(this.spoolDirOf(id), { recursive: true, force: true });
     const nowMs = Date.now();
-    const done = await this.store.update(id, { ...patch, updatedAtMs: nowMs, expiresAtMs: nowMs + this.config.retentionMs, recordsToken: undefined })
+    const done = await this.store.update(id, { ...patch, updatedAtMs: nowMs, expiresAtMs: nowMs + this.config.retentionMs, recordsToken: undefined, pause: undefined })
       .catch((error: unknown) => {
         console.error(`export ${id}: its end (${patch.status}) could not be written:`, error);
         return this.store.get(id);

@@ -2,11 +2,14 @@
 
 import type { ExportRequest } from '../model/request.ts';
 
-/** Status words shared with the app (src/store/rows.ts `ExportJobRow`). The server never pauses a job. */
+/**
+ * Status words shared with the app (src/store/rows.ts `ExportJobRow`). The server pauses a job only while the
+ * records API is down (`pause` says until when); it resumes by itself.
+ */
 export type ServerJobStatus = 'INITIATED' | 'PROCESSING' | 'COMPLETED' | 'PAUSED' | 'CANCELLED' | 'FAILED' | 'EXPIRED';
 
 /** Statuses that still hold a worker slot or wait for one (they count against the per-user limit). */
-export const ACTIVE_STATUSES: readonly ServerJobStatus[] = ['INITIATED', 'PROCESSING'];
+export const ACTIVE_STATUSES: readonly ServerJobStatus[] = ['INITIATED', 'PROCESSING', 'PAUSED'];
 
 export interface ServerJobProgress {
   /** 0..1 from the engine's estimate; 1 only when COMPLETED. */
@@ -42,9 +45,11 @@ export interface ServerJob {
   /** When the file and the row are deleted, epoch ms UTC (set when the job ends). */
   expiresAtMs?: number;
   error?: { code: string; message: string };
+  /** While PAUSED: when the job next tries the records API, epoch ms UTC, and why it waits. */
+  pause?: { untilMs: number; reason: string };
   /**
-   * The caller's bearer token, forwarded to the records API. Kept only while the job may still run (a retry
-   * after a restart needs it); cleared when the job ends.
+   * The caller's bearer token, forwarded to the records API. Kept only until the job's records snapshot is
+   * complete (a retry after a restart before that needs it); cleared then, and when the job ends.
    */
   recordsToken?: string;
 }

@@ -1,23 +1,25 @@
-// The person's records, pulled from the records API (docs/api.md) into a RecordSource the engine reads.
-// Records (small) are held in memory; tracks (large) are fetched on first use and spooled to disk, so every
-// format reads them again from the spool rather than from the API.
+// The person's records, pulled from the records API (docs/api.md) into a snapshot on disk at the job's start,
+// then read from there as the RecordSource the engine reads: the export needs the caller's token only until the
+// snapshot is complete, and a retry or a restart reuses it (docs/server.md "The job's credential").
 
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ExportError } from '../model/errors.ts';
-import { serializeTrackLine, splitLines } from '../model/jsonl.ts';
+import { serializeRecordLine, serializeTrackLine, splitLines } from '../model/jsonl.ts';
 import { MemoryRecordSource } from '../model/memory-source.ts';
 import { RECORD_KINDS, type Activity, type RecordKind, type TakeawayRecord, type TrackChunk } from '../model/records.ts';
+import type { RecordFilter } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
 import type { SkippedRecord } from '../formats/types.ts';
+import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
 
 /**
  * What the server needs of a records API client: the two paged calls of docs/api.md. `createRecordsClient`
- * of src/sync implements it; the server wraps each call in the sync's retry policy.
+ * of src/sync implements it; the server wraps each call in `outageTolerantFetcher`.
  */
 export interface RecordFetcher {
   listRecords(kind: RecordKind, options?: { cursor?: string; signal?: AbortSignal }): Promise<{
@@ -28,23 +30,92 @@ export interface RecordFetcher {
   listSamples(activityId: string, options?: { cursor?: string; signal?: AbortSignal }): Promise<{ chunks: unknown[]; nextCursor: string | null }>;
 }
 
-/** A pulled snapshot: the source the engine reads, the records rejected by validation, and a cleanup. */
-export interface PulledRecords {
+/** A taken snapshot, opened: the source the engine reads and the records rejected by validation. */
+export interface RecordsSnapshot {
   source: RecordSource;
   /** Items that failed `validateRecord`, with the reason (they go into the manifest's `skipped`). */
   skipped: SkippedRecord[];
-  /** Deletes the track spool. */
-  dispose(): Promise<void>;
+  /** Bytes of the snapshot's tracks on disk (they count against the export size limit with the archive). */
+  trackBytes: number;
 }
 
+/** `index.json` of a snapshot directory, written last: its presence means the snapshot is complete. */
+interface SnapshotIndex {
+  /** Track file (under `tracks/`) of each activity the request selects. */
+  tracks: Record<string, string>;
+  skipped: SkippedRecord[];
+}
+
+const INDEX_FILE = 'index.json';
+const RECORDS_FILE = 'records.jsonl';
+/** Activity tracks fetched at once while taking a snapshot. */
+const TRACK_FETCHES_AT_ONCE = 4;
+
 /**
- * Lists every record of `kinds` (all pages, no `updated_since`: a full snapshot), applying tombstones, and
- * returns a source whose tracks come from the API on first read and from `spoolDir` after that.
- * `onSpoolWrite` is told the bytes of every spool line before it is written; it may throw to stop the export.
+ * Takes the job's snapshot into `dir` (replacing any unfinished one): every record of `filter.kinds` (all pages,
+ * no `updated_since`, tombstones applied) and the track of every activity `filter` selects, validated. It is the
+ * only part of a job that needs the caller's token; `openSnapshot` reads it without the API.
+ * `onTrackWrite` is told the bytes of every track line before it is written; it may throw to stop the snapshot.
+ * `beforeTracks` gets the records (without tracks) once they are listed, before any track is fetched: the plan
+ * and its size checks need no samples, so an export that cannot be written stops before the bulk of the work.
  */
-export async function pullRecords(
-  fetcher: RecordFetcher, kinds: readonly RecordKind[], spoolDir: string, signal?: AbortSignal, onSpoolWrite?: (bytes: number) => void,
-): Promise<PulledRecords> {
+export async function takeSnapshot(fetcher: RecordFetcher, filter: RecordFilter, dir: string, options: {
+  signal?: AbortSignal;
+  onTrackWrite?: (bytes: number) => void;
+  beforeTracks?: (records: RecordSource) => Promise<void>;
+} = {}): Promise<void> {
+  const { signal } = options;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(dir, 'tracks'), { recursive: true, mode: 0o700 });
+  const { records, skipped } = await listEveryRecord(fetcher, filter.kinds, signal);
+  await writeLines(path.join(dir, RECORDS_FILE), (function* () {
+    for (const record of records) yield serializeRecordLine(record);
+  })());
+  const recordsOnly = new MemoryRecordSource(records);
+  await options.beforeTracks?.(recordsOnly);
+  const activities: Activity[] = [];
+  for await (const batch of recordsOnly.records('activity', filter)) activities.push(...batch);
+  const tracks: Record<string, string> = {};
+  let next = 0;
+  const fetchTracks = async (): Promise<void> => {
+    while (next < activities.length) {
+      const index = next++;
+      const activity = activities[index];
+      const file = `${index}.jsonl`;
+      await writeLines(path.join(dir, 'tracks', file), fetchTrackLines(fetcher, activity, signal), options.onTrackWrite);
+      tracks[activity.id] = file;
+    }
+  };
+  await Promise.all(Array.from({ length: TRACK_FETCHES_AT_ONCE }, fetchTracks));
+  await writeJsonAtomic(path.join(dir, INDEX_FILE), { tracks, skipped } satisfies SnapshotIndex);
+}
+
+/** The complete snapshot in `dir`, or undefined when there is none (never taken, or cut off before its index). */
+export async function openSnapshot(dir: string): Promise<RecordsSnapshot | undefined> {
+  const index = await readJsonIfExists<SnapshotIndex>(path.join(dir, INDEX_FILE));
+  if (!index) return undefined;
+  let trackBytes = 0;
+  for (const file of Object.values(index.tracks)) trackBytes += (await stat(path.join(dir, 'tracks', file))).size;
+  const records: TakeawayRecord[] = [];
+  let position = 0;
+  for await (const line of splitLines(createReadStream(path.join(dir, RECORDS_FILE)) as AsyncIterable<Uint8Array>)) {
+    if (line === '') continue;
+    const result = validateRecord(JSON.parse(line), position++);
+    if (!result.ok) throw new ExportError('INTERNAL', `the records snapshot is damaged: ${result.error.message}`);
+    records.push(result.value);
+  }
+  async function* track(activity: Activity): AsyncIterable<TrackChunk> {
+    const file = index!.tracks[activity.id];
+    if (file === undefined) throw new ExportError('INTERNAL', `activity ${activity.id}: its track is not in the records snapshot`);
+    for await (const line of splitLines(createReadStream(path.join(dir, 'tracks', file)) as AsyncIterable<Uint8Array>)) {
+      if (line !== '') yield toTrackChunk(JSON.parse(line), activity);
+    }
+  }
+  return { source: new MemoryRecordSource(records, track), skipped: index.skipped, trackBytes };
+}
+
+/** Every record of `kinds` from the API, tombstones applied, and the items that failed validation. */
+async function listEveryRecord(fetcher: RecordFetcher, kinds: readonly RecordKind[], signal?: AbortSignal): Promise<{ records: TakeawayRecord[]; skipped: SkippedRecord[] }> {
   const records = new Map<string, TakeawayRecord>();
   const rejected = new Map<string, SkippedRecord>();
   let position = 0;
@@ -74,62 +145,38 @@ export async function pullRecords(
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
   }
-  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
-  const spooled = new Map<string, string>();
-  let spoolCount = 0;
-  async function* track(activity: Activity): AsyncIterable<TrackChunk> {
-    const file = spooled.get(activity.id);
-    if (file) {
-      yield* readSpool(file, activity);
-      return;
-    }
-    const target = path.join(spoolDir, `${spoolCount++}.jsonl`);
-    const out = createWriteStream(`${target}.partial`);
-    // A write error (a full disk) arrives as an event; kept here, it fails the export instead of the thread.
-    let writeError: Error | undefined;
-    out.on('error', (error) => { writeError ??= error; });
-    let cursor: string | undefined;
-    let complete = false;
-    try {
-      do {
-        signal?.throwIfAborted();
-        const page = await fetcher.listSamples(activity.id, { cursor, signal });
-        for (const raw of page.chunks) {
-          const chunk = toTrackChunk(raw, activity);
-          const line = `${serializeTrackLine(chunk)}\n`;
-          onSpoolWrite?.(Buffer.byteLength(line));
-          if (writeError) throw writeError;
-          if (!out.write(line)) await once(out, 'drain');
-          yield chunk;
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
-      complete = true;
-    } finally {
-      out.end();
-      await finished(out).catch(() => undefined);
-      if (writeError) complete = false;
-      // Only a track read to its end is reused; a reader that stopped early leaves nothing behind.
-      if (complete) {
-        await rename(`${target}.partial`, target);
-        spooled.set(activity.id, target);
-      } else {
-        await rm(`${target}.partial`, { force: true });
-      }
-    }
-    if (writeError) throw writeError;
-  }
-  return {
-    source: new MemoryRecordSource(records.values(), track),
-    skipped: [...rejected.values()],
-    dispose: () => rm(spoolDir, { recursive: true, force: true }),
-  };
+  return { records: [...records.values()], skipped: [...rejected.values()] };
 }
 
-async function* readSpool(file: string, activity: Activity): AsyncIterable<TrackChunk> {
-  for await (const line of splitLines(createReadStream(file) as AsyncIterable<Uint8Array>)) {
-    if (line !== '') yield toTrackChunk(JSON.parse(line), activity);
+/** An activity's track from the API as track lines, each chunk validated first. */
+async function* fetchTrackLines(fetcher: RecordFetcher, activity: Activity, signal?: AbortSignal): AsyncIterable<string> {
+  let cursor: string | undefined;
+  do {
+    signal?.throwIfAborted();
+    const page = await fetcher.listSamples(activity.id, { cursor, signal });
+    for (const raw of page.chunks) yield serializeTrackLine(toTrackChunk(raw, activity));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
+
+/** Writes `lines` to `file`, one per line, minding backpressure; a write error (a full disk) is thrown, not lost. */
+async function writeLines(file: string, lines: Iterable<string> | AsyncIterable<string>, onWrite?: (bytes: number) => void): Promise<void> {
+  const out = createWriteStream(file, { mode: 0o600 });
+  // A write error arrives as an event; kept here, it fails the job instead of the thread.
+  let writeError: Error | undefined;
+  out.on('error', (error) => { writeError ??= error; });
+  try {
+    for await (const text of lines) {
+      const line = `${text}\n`;
+      onWrite?.(Buffer.byteLength(line));
+      if (writeError) throw writeError;
+      if (!out.write(line)) await Promise.race([once(out, 'drain'), finished(out)]);
+    }
+  } finally {
+    out.end();
+    await finished(out).catch(() => undefined);
   }
+  if (writeError) throw writeError;
 }
 
 /** A chunk in the track-line shape (docs/interchange.md) as a TrackChunk; a bad chunk fails the export. */

@@ -1,6 +1,7 @@
 // Messages between the job runner and an export worker thread.
 
 import type { ExportRequest } from '../model/request.ts';
+import type { RecordsApiPatience } from './config.ts';
 import type { ServerJobProgress } from './job.ts';
 import type { S3StorageOptions } from './s3-storage.ts';
 
@@ -11,19 +12,28 @@ export interface ExportWorkerInput {
   jobId: string;
   request: ExportRequest;
   recordsApiUrl: string;
-  /** The person's bearer token for the records API. */
-  recordsToken: string;
+  recordsApi: RecordsApiPatience;
+  /**
+   * The person's bearer token for the records API, needed only until the records snapshot is complete
+   * (undefined once it is: the job then reads the snapshot alone).
+   */
+  recordsToken?: string;
   /** Directory of the file-system storage. */
   filesDir: string;
   /** Object storage to write to instead of `filesDir`, when configured. */
   s3?: S3StorageOptions;
-  /** Scratch directory for the track spool; deleted when the job ends. */
+  /** The records snapshot (record-fetcher.ts): kept across attempts and restarts, deleted when the job ends. */
   spoolDir: string;
   /** Largest export accepted, by the plan's estimate, bytes. */
   maxExportBytes: number;
 }
 
 export type ExportWorkerMessage =
+  /** The records snapshot is complete: the records token is no longer needed. */
+  | { type: 'snapshotted' }
+  /** The records API is failing: the job waits until `untilMs` and tries again by itself. */
+  | { type: 'paused'; untilMs: number; reason: string }
+  | { type: 'resumed' }
   | { type: 'planned'; estimatedBytes: number }
   | { type: 'progress'; progress: ServerJobProgress }
   | { type: 'done'; sizeBytes: number; skippedCount: number }

@@ -60,6 +60,11 @@ export interface RecordsClientOptions {
   fetch?: typeof fetch;
   /** Clock for HTTP-date `Retry-After` headers; default `Date.now`. */
   now?: () => number;
+  /**
+   * Longest a request may take, headers and body, ms; past it the request is abandoned as a retryable `NETWORK`
+   * failure ("no answer in 30 s"). Default: no limit of its own (the browser's).
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -93,10 +98,18 @@ export function createRecordsClient(options: RecordsClientOptions): RecordsClien
     const url = new URL(path, base);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     const doFetch = options.fetch ?? globalThis.fetch;
+    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const requestSignal = timeout && signal ? AbortSignal.any([signal, timeout]) : timeout ?? signal;
+    // A timeout is the API's failure, retried like no response; an abort of the caller's own signal is not.
+    const timedOut = (error: unknown) => timeout?.aborted === true && !signal?.aborted
+      ? new RecordsApiError('NETWORK', `GET ${url.pathname}: no answer in ${options.timeoutMs! / 1000} s`, { cause: error, retryable: true })
+      : undefined;
     let response: Response;
     try {
-      response = await doFetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' }, signal });
+      response = await doFetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' }, signal: requestSignal });
     } catch (error) {
+      const late = timedOut(error);
+      if (late) throw late;
       if (isAbortError(error) || signal?.aborted) throw signal?.reason ?? error;
       throw new RecordsApiError('NETWORK', `GET ${url.pathname}: no response (${messageOf(error)})`, { cause: error, retryable: true });
     }
@@ -104,6 +117,8 @@ export function createRecordsClient(options: RecordsClientOptions): RecordsClien
     try {
       text = await response.text();
     } catch (error) {
+      const late = timedOut(error);
+      if (late) throw late;
       if (isAbortError(error) || signal?.aborted) throw signal?.reason ?? error;
       throw new RecordsApiError('NETWORK', `GET ${url.pathname}: connection cut while reading the response (${messageOf(error)})`, {
         status: response.status, cause: error, retryable: true,

@@ -59,7 +59,7 @@ export function useServerExports(): ServerExportsState {
       }
       if (!live) return;
       setState((previous) => ({ ...next, exports: next.exports ?? previous.exports }));
-      const isActive = next.exports?.some((e) => e.status === 'INITIATED' || e.status === 'PROCESSING');
+      const isActive = next.exports?.some((e) => e.status === 'INITIATED' || e.status === 'PROCESSING' || e.status === 'PAUSED');
       timer = setTimeout(() => void poll(), isActive ? POLL_ACTIVE_MS : POLL_IDLE_MS);
     };
     const onChange = () => void poll();

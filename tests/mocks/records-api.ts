@@ -18,7 +18,9 @@ export type Fault =
   /** No response at all (fetch rejects), as when the network drops. */
   | { type: 'network-error' }
   /** A 200 whose body stops half-way (the stream errors), as when a connection is cut mid-page. */
-  | { type: 'cut-mid-body' };
+  | { type: 'cut-mid-body' }
+  /** No answer ever: the response never comes (nothing is sent until the connection is closed). */
+  | { type: 'hang' };
 
 export interface RecordsApiOptions {
   /** Origin (and prefix) the handlers answer; default `https://records.test/`. */
@@ -48,7 +50,7 @@ export const MALFORMED_IDS = {
 export interface LoggedRequest {
   path: string;
   query: Record<string, string>;
-  status: number | 'network-error' | 'cut';
+  status: number | 'network-error' | 'cut' | 'hang';
 }
 
 interface Entry {
@@ -124,6 +126,10 @@ export function createRecordsApi(options: RecordsApiOptions = {}): RecordsApi {
     if (fault.type === 'network-error') {
       log.status = 'network-error';
       return HttpResponse.error();
+    }
+    if (fault.type === 'hang') {
+      log.status = 'hang';
+      return new HttpResponse(new ReadableStream<Uint8Array>(), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     if (fault.type === 'cut-mid-body') {
       log.status = 'cut';

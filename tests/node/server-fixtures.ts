@@ -60,6 +60,11 @@ export class RecordsApiHost {
     return api;
   }
 
+  /** The token stops working, as when the caller's session expires: every later request answers 401. */
+  revoke(token: string): void {
+    this.accounts.delete(token);
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -40,6 +40,7 @@ function ServerExportItem({ view, isHighlighted }: { view: ServerJobView; isHigh
         {view.skippedCount ? ` · ${view.skippedCount} record(s) left out as invalid` : ''}
         {view.expiresAtMs ? ` · kept on the server until ${formatDateTime(view.expiresAtMs)}` : ''}
       </p>
+      {view.status === 'PAUSED' && view.pause && <p className="warning">Waiting: {view.pause.reason}</p>}
       {view.error && <p className="error">{view.error.message}</p>}
       <div className="actions">
         {view.status === 'COMPLETED' && view.downloadUrl && (
