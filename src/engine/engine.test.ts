@@ -216,4 +216,15 @@ describe('planExport', () => {
     const bad = { ...request, filter: { kinds: ['steps'] as RecordKind[] }, formats: { steps: ['csv' as const] } };
     await expect(planExport(bad, testSource(records), registry)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
+
+  it('refuses, before reading anything, a request the request schema refuses, naming the field', async () => {
+    const source = testSource(records);
+    let reads = 0;
+    const counting: RecordSource = { ...source, records: (kind, filter) => { reads++; return source.records(kind, filter); }, count: (kind, filter) => { reads++; return source.count(kind, filter); } };
+    const zoneless = { ...request, options: { ...request.options, privacy: { zones: [{ latDeg: 52.5, lonDeg: 13.4, radiusM: 0 }] } } };
+    await expect(planExport(zoneless, counting, registry)).rejects.toThrow('options.privacy.zones[0].radiusM: must be more than 0 m');
+    const typo = { ...request, options: { ...request.options, units: 'imperial', unit: 'imperial' } } as ExportRequest;
+    await expect(runExport(typo, counting, memorySink().sink, { registry })).rejects.toThrow('options.unit: unknown field');
+    expect(reads).toBe(0);
+  });
 });

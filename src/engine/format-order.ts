@@ -3,7 +3,7 @@
 import type { RecordKind } from '../model/records.ts';
 import type { ExportRequest, FormatId } from '../model/request.ts';
 import type { FormatEncoder } from '../formats/types.ts';
-import { ExportError } from '../model/errors.ts';
+import { parseExportRequest } from '../model/request-schema.ts';
 
 export type FormatRegistry = Partial<Record<FormatId, FormatEncoder>>;
 
@@ -15,19 +15,20 @@ export interface FormatJob {
   kinds: RecordKind[];
 }
 
-/** The formats a request asks for, each with the selected kinds it was chosen for. Throws INVALID_REQUEST on a mismatch. */
+/**
+ * The formats a request asks for, each with the selected kinds it was chosen for. Checks the whole request with the
+ * request schema first (every plan and run starts here), so a request is refused the same way on every path:
+ * throws RequestError (INVALID_REQUEST) naming the field, for a format `registry` lacks or that cannot write its kind too.
+ */
 export function formatJobs(request: ExportRequest, registry: FormatRegistry): FormatJob[] {
+  parseExportRequest(request, registry);
   const kindsByFormat = new Map<FormatId, RecordKind[]>();
   for (const kind of request.filter.kinds) {
     for (const id of request.formats[kind] ?? []) {
-      const format = registry[id];
-      if (!format) throw new ExportError('INVALID_REQUEST', `format "${id}" is not available`);
-      if (!format.kinds.includes(kind)) throw new ExportError('INVALID_REQUEST', `format "${id}" cannot write ${kind} records`);
       const kinds = kindsByFormat.get(id) ?? [];
       if (!kinds.includes(kind)) kinds.push(kind);
       kindsByFormat.set(id, kinds);
     }
   }
-  if (kindsByFormat.size === 0) throw new ExportError('INVALID_REQUEST', 'the request selects no format for any of its kinds');
   return FORMAT_ORDER.filter((id) => kindsByFormat.has(id)).map((id) => ({ format: registry[id]!, kinds: kindsByFormat.get(id)! }));
 }

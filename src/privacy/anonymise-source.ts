@@ -3,7 +3,7 @@
 
 import { ExportError } from '../model/errors.ts';
 import type { Activity, DailySteps, FieldValue, GenericRecord, RecordKind, RecordOfKind, Sleep, TakeawayRecord, TrackChunk, Weight } from '../model/records.ts';
-import type { PrivacyOptions, RecordFilter } from '../model/request.ts';
+import type { PrivacyOptions, PrivacyZoneMode, RecordFilter } from '../model/request.ts';
 import type { RecordSource } from '../model/source.ts';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonyms.ts';
 import { hidePositions, keepUnmasked } from './track-rewrite.ts';
@@ -150,7 +150,7 @@ export function anonymiseSource(source: RecordSource, options: PrivacyOptions, s
 }
 
 /** The manifest's words for what `options` does; places, radii, the shift and the salt stay out. */
-function describe(options: PrivacyOptions, zoneCount: number, zoneMode: 'gps' | 'sample'): string[] {
+function describe(options: PrivacyOptions, zoneCount: number, zoneMode: PrivacyZoneMode): string[] {
   const out: string[] = [];
   if (zoneCount > 0) {
     out.push(zoneMode === 'sample'

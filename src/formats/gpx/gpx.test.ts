@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { GpxDialect } from '../../model/request.ts';
-import { DEFAULT_EXPORT_OPTIONS } from '../../model/request.ts';
+import { DEFAULT_EXPORT_OPTIONS, GPX_DIALECTS, type GpxDialect } from '../../model/request.ts';
 import type { LeftOutRecord } from '../types.ts';
 import { GPX_NO_GPS_REASON, encodeGpxActivity, gpxFormat } from './encode.ts';
 import { type FixtureSpec, fixtureActivity, fixtureSource, fixtureTrack, sampleTimeMs, sampleValues } from './fixtures/activities.ts';
@@ -12,7 +11,6 @@ import { type FixtureSpec, fixtureActivity, fixtureSource, fixtureTrack, sampleT
 const repoRoot = path.resolve(__dirname, '../../..');
 const VALIDATE_GPX = path.resolve(repoRoot, '../shared/validators/validate-gpx.sh');
 const workDir = mkdtempSync(path.join(tmpdir(), 'takeaway-gpx-'));
-const DIALECTS: GpxDialect[] = ['garmin-tpx-v1', 'garmin-tpx-v2', 'plain'];
 const SPECIAL_NAME = 'Café & <Crêpes> "ride" \'n\' Привет 東京の朝\u0001\u001f';
 
 async function encodeToBytes(spec: FixtureSpec, dialect: GpxDialect, chunkSize = 2048): Promise<Buffer> {
@@ -65,7 +63,7 @@ function isoSecond(ms: number): string {
 const RIDE: FixtureSpec = { sampleCount: 600, pauseBeforeIndexes: [200, 450], gapEvery: 41, name: SPECIAL_NAME, tags: ['commute & fun', 'Ünïcødé', '雨'], notes: 'Notes <b>&amp;</b>' };
 
 describe('GPX encoder', () => {
-  it.each(DIALECTS)('writes a file that the GPX validators accept in the %s dialect', async (dialect) => {
+  it.each(GPX_DIALECTS)('writes a file that the GPX validators accept in the %s dialect', async (dialect) => {
     const result = validate(await encodeToFile(RIDE, dialect, 'ride'));
     expect(result.output).toContain('PASS');
     expect(result.status).toBe(0);
