@@ -41,9 +41,15 @@ test.describe('export', () => {
     await expect(page.locator('.csv-preview').first()).toContainText('activities');
     // The resumable way to a picked file (the default when it fits) is covered by wizard-resume.spec.ts.
     await page.getByRole('radio', { name: /^Stream straight to the file/ }).check();
+    // "30 activities, 365 daily steps, …, 123,456 track samples.": what the card must count, each record and sample once.
+    const planned = ((await page.getByTestId('preview-counts').textContent()) ?? '').match(/[\d,]+/g)!.map((n) => Number(n.replaceAll(',', '')));
+    const plannedSamples = planned.pop()!;
+    const plannedRecords = planned.reduce((sum, n) => sum + n, 0);
     await page.getByRole('button', { name: 'Start export' }).click();
     const card = page.locator('article.job').first();
     await expect(card).toHaveAttribute('data-status', 'DONE', { timeout: 90_000 });
+    // FIT, GPX and CSV each read the activities, and FIT and GPX each read the tracks: still counted once.
+    await expect(card.getByTestId('job-records')).toHaveText(`${plannedRecords.toLocaleString('en-US')} + ${plannedSamples.toLocaleString('en-US')} samples`);
     const name = (await card.getByRole('heading').textContent())!;
     expect(name).toMatch(/^takeaway-.*\.zip$/);
     const zip = await readOpfs(page, name);

@@ -42,7 +42,7 @@ const JobCard = memo(function JobCard({ job }: { job: LiveJob }) {
         </>}
       <dl className="facts">
         <div><dt>{endState ? 'Ended' : 'Done'}</dt><dd data-testid="job-percent">{endState ?? `${percent}%`}</dd></div>
-        <div><dt>Records</dt><dd>{formatCount(p?.recordsRead ?? 0)}{p?.samplesRead ? ` + ${formatCount(p.samplesRead)} samples` : ''}</dd></div>
+        <div><dt>Records</dt><dd data-testid="job-records">{formatCount(p?.recordsRead ?? 0)}{p?.samplesRead ? ` + ${formatCount(p.samplesRead)} samples` : ''}</dd></div>
         <div><dt>Written</dt><dd>{formatBytes(job.bytesWritten ?? p?.bytesOut ?? 0)}</dd></div>
         <div><dt>Time left</dt><dd>{isRunning ? (p?.etaS !== undefined ? formatDuration(p.etaS) : 'estimating…') : '—'}</dd></div>
       </dl>
