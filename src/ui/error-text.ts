@@ -26,9 +26,10 @@ export function describeError(error: unknown, context: { storage?: StorageFigure
   switch (code) {
     case 'QUOTA_EXCEEDED': {
       const { storage, neededBytes } = context;
+      // Without figures from this page, the worker's own words carry them (refused, written, free, needed).
       const figures = storage
         ? ` This export needs about ${formatBytes(neededBytes ?? 0)}; ${formatBytes(storage.freeBytes)} is free for this app.`
-        : '';
+        : message ? ` ${message.replace(/^./, (c) => c.toUpperCase())}.` : '';
       return {
         title: 'Storage is full',
         detail: `The device ran out of space while writing the zip.${figures}`,
