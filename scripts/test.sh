@@ -9,6 +9,8 @@ status=0
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json || status=1
 npx tsc --noEmit -p tsconfig.engine.json || status=1
+npx tsc --noEmit -p tsconfig.node.json || status=1
+npx tsc --noEmit -p tsconfig.worker.json || status=1
 
 echo "== vitest"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=1

@@ -16,12 +16,6 @@ export async function estimateStorage(): Promise<StorageFigures | undefined> {
   return { usageBytes: usage, quotaBytes: quota, freeBytes: Math.max(0, quota - usage) };
 }
 
-/** Asks the browser to keep the app's data under storage pressure (best effort; no prompt in Chromium). */
-export async function requestPersistentStorage(): Promise<boolean> {
-  if (typeof navigator.storage?.persist !== 'function') return false;
-  return navigator.storage.persist();
-}
-
 /** Headroom over a plan's size estimate before an archive is built in app storage (estimates are off by up to 1.6x). */
 export const ROOM_FACTOR = 1.5;
 /** Bytes left free besides, for the database, checkpoints and other exports. */

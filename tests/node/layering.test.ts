@@ -1,6 +1,6 @@
 // The layering the README draws, checked: every import between folders of src/ must be one the README's table
 // allows. The table is read from README.md, so the picture and the check cannot drift apart.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -94,6 +94,11 @@ describe('layering', () => {
   it('has a row in the README for every folder of src/', () => {
     const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     expect(folders.filter((folder) => !table.has(folder))).toEqual([]);
+  });
+
+  it('has a README.md in every folder of src/ (what belongs there and what must not)', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(folders.filter((folder) => !existsSync(join(SRC, folder, 'README.md')))).toEqual([]);
   });
 
   it('finds no import in src/ that the README does not allow', () => {

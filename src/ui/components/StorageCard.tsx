@@ -2,7 +2,8 @@
 // storage with why it matters (without it the browser may clear app storage, exports included, when disk is low).
 
 import { useEffect, useState } from 'react';
-import { estimateStorage, requestPersistentStorage, type StorageFigures } from '../../platform/storage.ts';
+import { requestPersistentStorage } from '../../platform/persistent-storage.ts';
+import { estimateStorage, type StorageFigures } from '../../platform/storage.ts';
 import { formatBytes } from '../format.ts';
 import { RETENTION_CHOICES, retentionMs, setRetentionMs } from '../background-jobs.ts';
 
