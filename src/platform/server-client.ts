@@ -3,7 +3,7 @@
 
 import { ExportError, type ErrorCode } from '../model/errors.ts';
 import type { ExportRequest } from '../model/request.ts';
-import type { ServerJobView } from '../server/job.ts';
+import type { ServerJobView } from '../model/server-job.ts';
 
 export type { ServerJobView };
 

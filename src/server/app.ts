@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { verifyBearer, type Caller } from './auth.ts';
 import type { ServerConfig } from './config.ts';
-import type { ServerJob, ServerJobView } from './job.ts';
+import type { ServerJob, ServerJobView } from '../model/server-job.ts';
 import type { JobRunner } from './job-runner.ts';
 import type { JobStore } from './job-store.ts';
 import { parsePushSubscription } from './push-body.ts';

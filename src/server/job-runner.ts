@@ -7,7 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
-import { ACTIVE_STATUSES, type ServerJob } from './job.ts';
+import { ACTIVE_STATUSES, type ServerJob } from '../model/server-job.ts';
 import type { JobStore } from './job-store.ts';
 import type { ExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, storageFullMessage } from '../node/storage-full.ts';

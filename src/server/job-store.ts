@@ -5,7 +5,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
-import type { ServerJob } from './job.ts';
+import type { ServerJob } from '../model/server-job.ts';
 
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
 

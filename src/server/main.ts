@@ -14,7 +14,7 @@ import { TokenBuckets } from './rate-limit.ts';
 import { sweepExpired } from './retention.ts';
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage, type ExportStorage } from './storage.ts';
-import type { ServerJob } from './job.ts';
+import type { ServerJob } from '../model/server-job.ts';
 
 /** How often retention runs, ms. Env TAKEAWAY_SWEEP_INTERVAL_S, default 1 h. */
 const DEFAULT_SWEEP_INTERVAL_S = 3600;

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import webPush from 'web-push';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-file.ts';
-import type { ServerJobStatus } from './job.ts';
+import type { ServerJobStatus } from '../model/server-job.ts';
 import { isIP } from 'node:net';
 import { assertPublic, publicOnlyLookup, systemResolver, type Resolver } from './public-address.ts';
 

@@ -2,7 +2,7 @@
 
 import type { ExportRequest } from '../model/request.ts';
 import type { RecordsApiPatience } from './config.ts';
-import type { ServerJobProgress } from './job.ts';
+import type { ServerJobProgress } from '../model/server-job.ts';
 import type { S3StorageOptions } from './s3-storage.ts';
 
 /** What a worker is started with (`workerData`). */

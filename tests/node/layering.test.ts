@@ -14,10 +14,7 @@ const ROOT_LAYER = 'root';
  * An exception names one file and one import; anything else forbidden fails.
  */
 const KNOWN_EXCEPTIONS: readonly { from: string; to: string; since: string; reason: string }[] = [
-  {
-    from: 'platform/server-client.ts', to: 'server/job.ts', since: '2026-12-03',
-    reason: 'ServerJobView is the wire type of the server API; it moves to model/ with the server job row (issue 14), which was being reworked in parallel',
-  },
+  // None today. platform → server/job.ts went on 2026-12-03 (the job view type moved to model/server-job.ts).
 ];
 
 /** `{ layer: allowed targets }` from the README's table: a folder name, or a path of one file within src/. */

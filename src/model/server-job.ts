@@ -1,6 +1,7 @@
-// A server export job: the row kept per export, with the same status words as the app's job table.
+// A server export job: the row the server keeps per export and the view its API returns (docs/server.md), with the
+// same status words as the app's job table. Here because the page's server client reads the same shape.
 
-import type { ExportRequest } from '../model/request.ts';
+import type { ExportRequest } from './request.ts';
 
 /**
  * Status words shared with the app (src/store/rows.ts `ExportJobRow`). The server pauses a job only while the
