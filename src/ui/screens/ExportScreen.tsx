@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ExportPlan } from '../../engine/plan.ts';
 import { FORMAT_META } from '../../formats/meta.ts';
 import { RECORD_KINDS, type RecordKind } from '../../model/records.ts';
-import type { FieldCondition, FormatId, GpxDialect } from '../../model/request.ts';
+import { GPX_DIALECTS, type FieldCondition, type FormatId, type GpxDialect } from '../../model/request.ts';
 import { listCategories, listTags } from '../../store/queries.ts';
 import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
@@ -26,6 +26,7 @@ import type { ExportTemplate } from '../../jobs/templates.ts';
 
 const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
 const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains: 'contains', gt: 'greater than', lt: 'less than' };
+const GPX_DIALECT_LABELS: Record<GpxDialect, string> = { 'garmin-tpx-v1': 'Garmin TrackPointExtension v1', 'garmin-tpx-v2': 'Garmin TrackPointExtension v2', plain: 'Plain GPX 1.1' };
 
 interface Preview {
   plan: ExportPlan;
@@ -246,9 +247,7 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
             <div className="field">
               <label htmlFor={`${ids}-gpx`}>GPX dialect</label>
               <select id={`${ids}-gpx`} value={choices.options.gpx.dialect} onChange={(e) => setOptions({ gpx: { dialect: e.target.value as GpxDialect } })}>
-                <option value="garmin-tpx-v1">Garmin TrackPointExtension v1</option>
-                <option value="garmin-tpx-v2">Garmin TrackPointExtension v2</option>
-                <option value="plain">Plain GPX 1.1</option>
+                {GPX_DIALECTS.map((dialect) => <option key={dialect} value={dialect}>{GPX_DIALECT_LABELS[dialect]}</option>)}
               </select>
             </div>
           </div>
