@@ -18,6 +18,15 @@ test('the first visit loads the demo data, ending yesterday, and the Data screen
   await expect(page.locator('tr[data-kind="steps"] td').nth(2)).toHaveText(yesterday);
 });
 
+test('on a first visit straight to the wizard, its tag and category lists fill in as the demo is written', async ({ page }) => {
+  await page.goto('/?demo=small#/export');
+  await expect(page.getByRole('heading', { name: 'Export', exact: true })).toBeVisible();
+  await expect(page.getByLabel('Tags (any of)').locator('option', { hasText: 'client' })).toHaveCount(1, { timeout: 60_000 });
+  await expect(page.getByLabel('Categories (any of)').locator('option')).not.toHaveCount(0);
+  await page.getByRole('link', { name: 'Data' }).click();
+  await expect(page.getByTestId('count-activity')).toHaveText('30');
+});
+
 test('reloads offline and exports offline', async ({ page, context }) => {
   await stubSavePicker(page);
   await openApp(page);

@@ -2,7 +2,6 @@
 // (daily to quarterly or cron, a destination, pause/resume, "since the last export").
 
 import { useEffect, useId, useState } from 'react';
-import { liveQuery } from 'dexie';
 import { lastExportOf, requestSince } from '../../jobs/ledger.ts';
 import { listTemplates, requestFromTemplate, templateToJson, type ExportTemplate } from '../../jobs/templates.ts';
 import type { ScheduleFrequency } from '../../jobs/schedule.ts';
@@ -13,15 +12,7 @@ import { DEFAULT_PART_CHOICE_BYTES, formatDestination } from '../../workers/job-
 import { enqueueBackgroundJob, jobsBridge, registerScheduleSync } from '../background-jobs.ts';
 import { formatDateTime } from '../format.ts';
 import { readDb } from '../services.ts';
-
-function useLive<T>(query: () => Promise<T>, initial: T): T {
-  const [value, setValue] = useState<T>(initial);
-  useEffect(() => {
-    const sub = liveQuery(query).subscribe({ next: setValue, error: () => undefined });
-    return () => sub.unsubscribe();
-  }, []);
-  return value;
-}
+import { useLive } from '../use-live.ts';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ import { GPX_DIALECTS, type FieldCondition, type FormatId, type GpxDialect } fro
 import { listCategories, listTags } from '../../store/queries.ts';
 import { estimateStorage, hasRoomFor, type StorageFigures } from '../../platform/storage.ts';
 import type { SaveMethod } from '../../platform/save.ts';
+import { useLive } from '../use-live.ts';
 import { bridge, defaultSaveMethod, readDb, saveMethods } from '../services.ts';
 import { buildRequest, choicesFromRequest, DEFAULT_CHOICES, filterOptions, RANGE_PRESETS, type RangePreset, type WizardChoices } from '../request-builder.ts';
 import { formatBytes, formatDuration } from '../format.ts';
@@ -41,6 +42,12 @@ function defaultWriteMode(plan: ExportPlan, storage: StorageFigures | undefined)
   return hasRoomFor(plan.estimatedBytes, storage) ? 'resumable' : 'stream';
 }
 
+/** The values of activities and generic records together, sorted. */
+async function distinctOf(list: (db: typeof readDb, kind: 'activity' | 'record') => Promise<string[]>): Promise<string[]> {
+  const [activities, records] = await Promise.all([list(readDb, 'activity'), list(readDb, 'record')]);
+  return [...new Set([...activities, ...records])].sort();
+}
+
 function toggle<T>(list: readonly T[], item: T, on: boolean): T[] {
   return on ? (list.includes(item) ? [...list] : [...list, item]) : list.filter((x) => x !== item);
 }
@@ -50,8 +57,9 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
   const [choices, setChoices] = useState<WizardChoices>(DEFAULT_CHOICES);
   const [templateName, setTemplateName] = useState<string>();
   const [available, setAvailable] = useState<FormatId[]>([]);
-  const [tags, setTags] = useState<string[]>([]);
-  const [categories, setCategories] = useState<string[]>([]);
+  // Live: on a first visit the demo is still being written when this screen opens.
+  const tags = useLive(() => distinctOf(listTags), []);
+  const categories = useLive(() => distinctOf(listCategories), []);
   const [method, setMethod] = useState<SaveMethod>(defaultSaveMethod);
   const [preview, setPreview] = useState<Preview>();
   const [busy, setBusy] = useState(false);
@@ -71,8 +79,6 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
 
   useEffect(() => {
     void bridge.formats().then(setAvailable);
-    void Promise.all([listTags(readDb, 'activity'), listTags(readDb, 'record')]).then(([a, b]) => setTags([...new Set([...a, ...b])].sort()));
-    void Promise.all([listCategories(readDb, 'activity'), listCategories(readDb, 'record')]).then(([a, b]) => setCategories([...new Set([...a, ...b])].sort()));
   }, []);
 
   const tagOptions = filterOptions(tags, choices.tags);
