@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { PushReceiver, RecordsApiHost, repoRoot, ServerProcess, TestSubscription, tokenFor } from '../node/server-fixtures.ts';
+import { NO_RATE_LIMIT, PushReceiver, RecordsApiHost, repoRoot, ServerProcess, TestSubscription, tokenFor } from '../node/server-fixtures.ts';
 import { loadSmallDemo, SCREENSHOTS, unzip } from './helpers.ts';
 
 let api: RecordsApiHost;
@@ -24,7 +24,7 @@ test.beforeAll(async () => {
   alice = await tokenFor('alice');
   api.addAccount(alice);
   server = new ServerProcess(mkdtempSync(join(tmpdir(), 'takeaway-server-ui-')), {
-    TAKEAWAY_RECORDS_API_URL: api.baseUrl, TAKEAWAY_STATIC_DIR: join(repoRoot, 'dist'), TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000',
+    TAKEAWAY_RECORDS_API_URL: api.baseUrl, TAKEAWAY_STATIC_DIR: join(repoRoot, 'dist'), ...NO_RATE_LIMIT,
   });
   await server.start();
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
-import { pollExport, RecordsApiHost, ServerProcess, tokenFor } from './server-fixtures.ts';
+import { pollExport, RecordsApiHost, ServerProcess, tokenFor, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -58,7 +58,7 @@ it('ends a job that crashes the process on every run FAILED after the attempt ca
   const token = await tokenFor('crash-dora');
   // Slow pages keep every run in flight long enough to be killed in the middle.
   const account = apiHost.addAccount(token, { latencyMs: 400 });
-  const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' };
+  const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, ...NO_RATE_LIMIT };
   let server = new ServerProcess(dataDir, env);
   servers.push(server);
   await server.start();

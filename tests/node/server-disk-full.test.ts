@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeTrackLine } from '../../src/model/jsonl.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
-import { pollExport, RecordsApiHost, ServerProcess, tokenFor } from './server-fixtures.ts';
+import { pollExport, RecordsApiHost, ServerProcess, tokenFor, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -90,7 +90,7 @@ describe.skipIf(!isRoot)('server on a full data disk (a real 8 MiB tmpfs)', () =
     const aliceApi: RecordsApi = apiHost.addAccount(alice, { latencyMs: 200 });
     apiHost.addAccount(bob, { demo: { seed: 5, days: 3, activityCount: 1, samplesPerActivity: 200, genericCount: 1 } });
     const env = {
-      TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000',
+      TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, ...NO_RATE_LIMIT,
       TAKEAWAY_MAX_ACTIVE_JOBS: '1',
     };
     const server = new ServerProcess(dataDir, env);
@@ -153,7 +153,7 @@ describe.skipIf(!isRoot)('server on a nearly full data disk (a real 8 MiB tmpfs)
     const filler = path.join(mountDir, 'filler-nearly');
     const token = await tokenFor('disk-erin');
     const api = apiHost.addAccount(token);
-    const server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' });
+    const server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, ...NO_RATE_LIMIT });
     servers.push(server);
     await server.start();
     const filled = await fillDisk(filler);
@@ -182,7 +182,7 @@ describe('the track spool and the export size limit', () => {
     try {
       const token = await tokenFor('spool-carol');
       const api = apiHost.addAccount(token);
-      const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' };
+      const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, ...NO_RATE_LIMIT };
       const unlimited = new ServerProcess(path.join(dataDir, 'a'), env);
       servers.push(unlimited);
       await unlimited.start();

@@ -22,6 +22,9 @@ import { createRecordsApi, type RecordsApi, type RecordsApiOptions } from '../mo
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** The HS256 secret the test servers are started with, so tests can mint tokens. */
+/** Rate limits high enough that no test request is ever refused by them (only server-retention tests the limit). */
+export const NO_RATE_LIMIT = { TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' };
+
 export const TEST_JWT_SECRET = 'test-secret-for-takeaway-server-tests-only';
 
 /** A bearer token for `userId`, valid for an hour, optionally with an issuer and audience. */

@@ -11,7 +11,7 @@ import { Uint8ArrayReader } from '@zip.js/zip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyExport } from '../../src/engine/index.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
-import { deviceManifest, downloadedManifest, PushReceiver, pollExport, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, type ReceivedPush } from './server-fixtures.ts';
+import { deviceManifest, downloadedManifest, PushReceiver, pollExport, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, type ReceivedPush, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2, 9, 30),
@@ -39,7 +39,7 @@ beforeAll(async () => {
   api.addAccount(bob, { demo: { seed: 99, days: 5, activityCount: 1, samplesPerActivity: 300, genericCount: 2 } });
   // Carol's API answers slowly, so her exports stay in flight for the job-limit test.
   api.addAccount(carol, { latencyMs: 1500 });
-  server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: api.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' });
+  server = new ServerProcess(dataDir, { TAKEAWAY_RECORDS_API_URL: api.baseUrl, ...NO_RATE_LIMIT });
   await server.start();
 }, 60_000);
 

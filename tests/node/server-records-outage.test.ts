@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
-import { deviceManifest, downloadedManifest, pollExport, ServerProcess, startServerWithRecordsApi, tokenFor } from './server-fixtures.ts';
+import { deviceManifest, downloadedManifest, pollExport, ServerProcess, startServerWithRecordsApi, tokenFor, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2, 9, 30),
@@ -15,7 +15,6 @@ const REQUEST: ExportRequest = {
   formats: { activity: ['fit', 'gpx', 'csv'], steps: ['csv'], weight: ['json'] },
   options: DEFAULT_EXPORT_OPTIONS,
 };
-const FAST_LIMITS = { TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' };
 /** Requests of a small account before its first samples page: list pages of the three kinds. */
 const LIST_REQUESTS = 5;
 
@@ -25,7 +24,7 @@ let patient: Started;
 beforeAll(async () => {
   // A one-second breaker cool-down and request timeout keep the outages short; the budget is far away.
   patient = await startServerWithRecordsApi('records-outage', {
-    ...FAST_LIMITS, TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S: '1', TAKEAWAY_RECORDS_TIMEOUT_S: '2', TAKEAWAY_RECORDS_OUTAGE_BUDGET_S: '600',
+    ...NO_RATE_LIMIT, TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S: '1', TAKEAWAY_RECORDS_TIMEOUT_S: '2', TAKEAWAY_RECORDS_OUTAGE_BUDGET_S: '600',
   });
 }, 60_000);
 
@@ -114,7 +113,7 @@ describe('the job credential across a restart', () => {
   });
 
   it('finishes from its snapshot after a crash although the caller\'s session has ended', async () => {
-    started = await startServerWithRecordsApi('records-session-restart', FAST_LIMITS);
+    started = await startServerWithRecordsApi('records-session-restart', NO_RATE_LIMIT);
     const token = await tokenFor('tomas');
     // Enough samples (400,000) that the export is still writing when the server is killed.
     const account = started.api.addAccount(token, { demo: { seed: 7, days: 3, activityCount: 16, samplesPerActivity: 25_000, includeHealth: true, genericCount: 0 }, chunksPerPage: 4 });
@@ -127,7 +126,7 @@ describe('the job credential across a restart', () => {
     started.api.revoke(token);
     const requestsAtRevoke = account.requests.length;
 
-    second = new ServerProcess(started.dataDir, { TAKEAWAY_RECORDS_API_URL: started.api.baseUrl, ...FAST_LIMITS });
+    second = new ServerProcess(started.dataDir, { TAKEAWAY_RECORDS_API_URL: started.api.baseUrl, ...NO_RATE_LIMIT });
     await second.start();
     const { view } = await finished(second, token, id);
     expect(view.status, JSON.stringify(view)).toBe('COMPLETED');
@@ -140,7 +139,7 @@ describe('records API outage budget', () => {
   let impatient: Started;
   beforeAll(async () => {
     impatient = await startServerWithRecordsApi('records-budget', {
-      ...FAST_LIMITS, TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S: '1', TAKEAWAY_RECORDS_OUTAGE_BUDGET_S: '2',
+      ...NO_RATE_LIMIT, TAKEAWAY_RECORDS_BREAKER_COOLDOWN_S: '1', TAKEAWAY_RECORDS_OUTAGE_BUDGET_S: '2',
     });
   }, 60_000);
   afterAll(async () => {

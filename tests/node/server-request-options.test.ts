@@ -6,7 +6,7 @@ import type { Manifest } from '../../src/engine/manifest.ts';
 import type { TrackChunk } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type PrivacyOptions } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
-import { deviceManifest, downloadedManifest, pollExport, startServerWithRecordsApi, tokenFor, type ServerProcess } from './server-fixtures.ts';
+import { deviceManifest, downloadedManifest, pollExport, startServerWithRecordsApi, tokenFor, type ServerProcess, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const CREATED_AT_MS = Date.UTC(2026, 11, 3, 9);
 /** When the records changed "since the last export" were changed. */
@@ -25,7 +25,7 @@ let token: string;
 let account: RecordsApi;
 
 beforeAll(async () => {
-  env = await startServerWithRecordsApi('server-options', { TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' });
+  env = await startServerWithRecordsApi('server-options', NO_RATE_LIMIT);
   server = env.server;
   token = await tokenFor('dana');
   account = env.api.addAccount(token, { demo: { seed: 23, days: 12, activityCount: 3, samplesPerActivity: 1200, genericCount: 4 } });

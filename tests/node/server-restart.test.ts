@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyExport } from '../../src/engine/index.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
-import { pollExport, RecordsApiHost, ServerProcess, tokenFor } from './server-fixtures.ts';
+import { pollExport, RecordsApiHost, ServerProcess, tokenFor, NO_RATE_LIMIT } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -41,7 +41,7 @@ it('finishes an export after the server is killed mid-job and started again', as
   const token = await tokenFor('frank');
   // A slow API (300 ms a request, one track chunk a page) keeps the job running for seconds.
   account = apiHost.addAccount(token, { latencyMs: 300 });
-  const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, TAKEAWAY_RATE_BURST: '100000', TAKEAWAY_RATE_PER_S: '100000' };
+  const env = { TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl, ...NO_RATE_LIMIT };
   first = new ServerProcess(dataDir, env);
   await first.start();
   const created = await first.post('/api/exports', token, REQUEST);
