@@ -2,7 +2,7 @@
 // records without their samples), over the year demo in Dexie (fake-indexeddb) and over 100k activities in memory.
 // `node --import tsx bench/plan-bench.ts` prints one JSON line; bench/run.ts puts it in BENCHMARKS.md.
 
-import 'fake-indexeddb/auto';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { createDemoDataset, DEMO_YEAR_OPTIONS, type DemoOptions } from '../src/demo/index.ts';
 import { planExport } from '../src/engine/index.ts';
 import { FORMAT_REGISTRY } from '../src/formats/registry.ts';
@@ -46,7 +46,7 @@ async function time(set: string, records: number, source: RecordSource, formats:
 
 export async function runPlanBench(bigActivities = 100_000): Promise<PlanTiming[]> {
   const results: PlanTiming[] = [];
-  const db = new TakeawayDb(`plan-bench-${Date.now()}`);
+  const db = new TakeawayDb(`plan-bench-${Date.now()}`, { indexedDB, IDBKeyRange });
   await loadDemoData(db, DEMO_YEAR_OPTIONS);
   const year = new DexieRecordSource(db);
   const yearRecords = (await Promise.all(KINDS.map((kind) => year.count(kind, { kinds: KINDS })))).reduce((a, b) => a + b, 0);
