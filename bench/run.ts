@@ -122,7 +122,7 @@ const plans = await runPlanBench(quick ? 10_000 : 100_000);
 log("## Preview: the engine's plan (every encoder's entries over the records, no samples)");
 log();
 log('What "Preview export" waits for (and what a run computes first, for its progress total): counts, every file, sizes and CSV sample rows.');
-log('CPU time is the figure to read; wall-clock on this shared host runs 3–4× longer.');
+log('CPU time is the figure to read: wall-clock depends on what else the shared host runs (3–4× longer while other work ran, about equal on a quiet host).');
 log();
 log('| records | formats | files | time | CPU time |');
 log('|---|---|---:|---:|---:|');
