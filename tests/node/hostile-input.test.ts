@@ -122,3 +122,24 @@ describe('strict numbers and dates (issue 19 item 12)', () => {
     expect(manifest.files.filter((f: { format: string }) => f.format === 'gpx')).toHaveLength(1);
   }, 60_000);
 });
+
+describe('names Windows reserves (issue 19 item 13)', () => {
+  it('writes record types named CON, nul, aux, com1 and LPT9 under names every file system can hold', () => {
+    const input = join(dir, 'reserved.jsonl');
+    const types = ['CON', 'nul', 'aux', 'com1', 'LPT9', 'console'];
+    writeFileSync(input, [
+      JSON.stringify({ takeaway: 'jsonl', version: 1 }),
+      ...types.map((recordType, i) => JSON.stringify({ kind: 'record', id: `r-${i}`, updatedAtMs: 0, recordType, timestampMs: T0, utcOffsetMin: 0, title: recordType })),
+      '',
+    ].join('\n'));
+    const out = join(dir, 'reserved.zip');
+    const result = takeaway('export', '--input', input, '--formats', 'csv', '--out', out, '--created-at', '2026-11-24T12:00:00Z');
+    expect(result.status, result.stderr).toBe(0);
+    const listing = spawnSync('unzip', ['-Z1', out], { encoding: 'utf8' }).stdout.split('\n');
+    const recordFiles = listing.filter((name) => name.startsWith('records/')).sort();
+    expect(recordFiles).toEqual(['records/CON_.csv', 'records/LPT9_.csv', 'records/aux_.csv', 'records/com1_.csv', 'records/console.csv', 'records/nul_.csv']);
+    const manifest = JSON.parse(spawnSync('unzip', ['-p', out, 'manifest.json'], { encoding: 'utf8' }).stdout);
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(recordFiles));
+    expect(spawnSync('unzip', ['-p', out, 'records/nul_.csv'], { encoding: 'utf8' }).stdout).toContain('nul');
+  }, 60_000);
+});
