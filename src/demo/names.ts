@@ -38,6 +38,12 @@ const GENERIC: Record<Sport, [morning: string, evening: string]> = {
   swimming: ['Morning Swim', 'Evening Swim'],
   rowing: ['Morning Row', 'Evening Row'],
   training: ['Morning Workout', 'Evening Workout'],
+  transition: ['Transition', 'Transition'],
+  paddling: ['Morning Paddle', 'Evening Paddle'],
+  stand_up_paddleboarding: ['Morning SUP', 'Evening SUP'],
+  kayaking: ['Morning Kayak', 'Evening Kayak'],
+  cross_country_skiing: ['Morning Ski', 'Afternoon Ski'],
+  alpine_skiing: ['Ski Day', 'Ski Afternoon'],
   generic: ['Morning Activity', 'Evening Activity'],
 };
 

@@ -35,21 +35,10 @@ export interface AssembleInput {
 
 const SPORT_LABELS: Record<Sport, string> = {
   running: 'Running', cycling: 'Cycling', walking: 'Walking', hiking: 'Hiking', swimming: 'Swimming',
-  rowing: 'Rowing', training: 'Training', generic: 'Activity',
+  rowing: 'Rowing', training: 'Training', transition: 'Transition', paddling: 'Paddling',
+  stand_up_paddleboarding: 'SUP', kayaking: 'Kayaking', cross_country_skiing: 'Cross-country skiing',
+  alpine_skiing: 'Skiing', generic: 'Activity',
 };
-
-/** Sport from free text (`Running`, `road_biking`, `Biking`, `hike`…); anything unknown is `generic`. */
-export function sportFromText(text: string | undefined): Sport {
-  const value = (text ?? '').toLowerCase();
-  if (/run|jog/.test(value)) return 'running';
-  if (/bik|cycl|ride|bicycl/.test(value)) return 'cycling';
-  if (/walk/.test(value)) return 'walking';
-  if (/hik/.test(value)) return 'hiking';
-  if (/swim/.test(value)) return 'swimming';
-  if (/row/.test(value)) return 'rowing';
-  if (/training|strength|cardio|fitness/.test(value)) return 'training';
-  return 'generic';
-}
 
 /** Default activity name: the sport's label and the local start date, e.g. `Running 2019-06-15`. */
 export function defaultActivityName(sport: Sport, startTimeMs: number, utcOffsetMin: number): string {

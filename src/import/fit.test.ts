@@ -41,7 +41,7 @@ describe('importFit details', () => {
   it('splits a triathlon into one activity per session, named by sport', () => {
     const activities = importFit(readCorpus('fit', 'fr920xt-triathlon.fit'), { fileName: 't.fit', nowMs: NOW_MS }).map((a) => a.activity);
     expect(activities.map((a) => [a.sport, a.subSport])).toEqual([
-      ['swimming', 'open_water'], ['generic', 'generic'], ['cycling', 'generic'], ['generic', 'generic'], ['running', 'generic'],
+      ['swimming', 'open_water'], ['transition', 'generic'], ['cycling', 'generic'], ['transition', 'generic'], ['running', 'generic'],
     ]);
     expect(activities[1].name).toBe('Transition 2014-12-14');
     expect(activities[2].channels).toContain('powerW');

@@ -2,8 +2,9 @@
 
 import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
 import { ExportError } from '../model/errors.ts';
-import type { DeviceInfo, Pause, Sport, SubSport, Totals } from '../model/records.ts';
-import { assembleActivity, defaultActivityName, type LapInput } from './assemble.ts';
+import type { DeviceInfo, Pause, Totals } from '../model/records.ts';
+import { assembleActivity, type LapInput } from './assemble.ts';
+import { sportOfFit } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
 
@@ -17,15 +18,6 @@ const SEMICIRCLES_TO_DEG = 180 / 2 ** 31;
 const MAX_UTC_OFFSET_MIN = 14 * 60;
 
 type FitMesg = Record<string, unknown>;
-
-const FIT_SPORTS: Record<string, Sport> = {
-  running: 'running', cycling: 'cycling', walking: 'walking', hiking: 'hiking', swimming: 'swimming',
-  rowing: 'rowing', training: 'training', fitnessEquipment: 'training', generic: 'generic', eBiking: 'cycling',
-};
-const FIT_SUB_SPORTS: Record<string, SubSport> = {
-  generic: 'generic', road: 'road', trail: 'trail', track: 'track', treadmill: 'treadmill', mountain: 'mountain',
-  indoorCycling: 'indoor_cycling', lapSwimming: 'lap_swimming', openWater: 'open_water', street: 'street',
-};
 
 /** Options of `importFit`. */
 export interface FitImportOptions {
@@ -214,17 +206,16 @@ export function importFit(bytes: Uint8Array, options: FitImportOptions): Importe
     const builder = builders[i];
     const startTimeMs = starts[i] ?? (builder.count ? builder.timeAt(0) : undefined);
     if (startTimeMs === undefined) return;
-    const sport = FIT_SPORTS[String(span.sport)] ?? 'generic';
+    const { sport, subSport } = sportOfFit(span.sport, span.subSport);
     const imported = assembleActivity({
       format: 'fit',
       builder,
       from: 0,
       to: builder.count,
       sport,
-      subSport: FIT_SUB_SPORTS[String(span.subSport)] ?? 'generic',
+      subSport,
       startTimeMs,
       utcOffsetMin,
-      name: span.sport === 'transition' ? `Transition ${defaultActivityName(sport, startTimeMs, utcOffsetMin).split(' ').pop()}` : undefined,
       fileTotals: sessions.length ? totalsOf(span) : {},
       laps: laps[i],
       pauses: pauses[i],

@@ -2,7 +2,8 @@
 
 import { ExportError } from '../model/errors.ts';
 import type { Pause } from '../model/records.ts';
-import { assembleActivity, sportFromText } from './assemble.ts';
+import { assembleActivity } from './assemble.ts';
+import { sportFromText, subSportFromText } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
 import { parseDateTimeMs, parseNumber } from './values.ts';
@@ -147,7 +148,7 @@ export async function importGpx(chunks: AsyncIterable<Uint8Array>, options: GpxI
         from: 0,
         to: state.builder.count,
         sport,
-        subSport: 'generic',
+        subSport: subSportFromText(state.type),
         utcOffsetMin: 0,
         name: state.name || (tracks.length === 1 ? metadataName : undefined),
         fileTotals: {},

@@ -2,7 +2,8 @@
 
 import { ExportError } from '../model/errors.ts';
 import type { DeviceInfo, Pause, Totals } from '../model/records.ts';
-import { assembleActivity, sportFromText, type LapInput } from './assemble.ts';
+import { assembleActivity, type LapInput } from './assemble.ts';
+import { sportFromText } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
 import { parseDateTimeMs, parseNumber } from './values.ts';

@@ -7,14 +7,20 @@ export const RECORD_KINDS: readonly RecordKind[] = ['activity', 'steps', 'weight
 /** Sports, named as in the FIT profile's `sport` enum so FIT/TCX/GPX mapping stays a table lookup. */
 export type Sport =
   | 'running' | 'cycling' | 'walking' | 'hiking' | 'swimming' | 'rowing'
-  | 'training' | 'generic';
-export const SPORTS: readonly Sport[] = ['running', 'cycling', 'walking', 'hiking', 'swimming', 'rowing', 'training', 'generic'];
+  | 'training' | 'transition' | 'paddling' | 'stand_up_paddleboarding' | 'kayaking'
+  | 'cross_country_skiing' | 'alpine_skiing' | 'generic';
+export const SPORTS: readonly Sport[] = [
+  'running', 'cycling', 'walking', 'hiking', 'swimming', 'rowing', 'training', 'transition', 'paddling',
+  'stand_up_paddleboarding', 'kayaking', 'cross_country_skiing', 'alpine_skiing', 'generic',
+];
 
 /** Sub-sports, a subset of the FIT profile's `sub_sport` enum. */
 export type SubSport =
   | 'generic' | 'road' | 'trail' | 'track' | 'treadmill' | 'mountain' | 'indoor_cycling'
-  | 'lap_swimming' | 'open_water' | 'street';
-export const SUB_SPORTS: readonly SubSport[] = ['generic', 'road', 'trail', 'track', 'treadmill', 'mountain', 'indoor_cycling', 'lap_swimming', 'open_water', 'street'];
+  | 'lap_swimming' | 'open_water' | 'street' | 'indoor_rowing';
+export const SUB_SPORTS: readonly SubSport[] = [
+  'generic', 'road', 'trail', 'track', 'treadmill', 'mountain', 'indoor_cycling', 'lap_swimming', 'open_water', 'street', 'indoor_rowing',
+];
 
 /** Sample channels of a track. Every channel is optional; within a present channel NaN marks a missing sample. */
 export type Channel =

@@ -19,13 +19,14 @@ export const LOCAL_ACTIVITY = 6;
 
 /** Profile type `sport`: our Sport names are its value names. */
 const FIT_SPORT: Record<Sport, number> = {
-  generic: 0, running: 1, cycling: 2, swimming: 5, training: 10, walking: 11, rowing: 15, hiking: 17,
+  generic: 0, running: 1, cycling: 2, transition: 3, swimming: 5, training: 10, walking: 11, cross_country_skiing: 12,
+  alpine_skiing: 13, rowing: 15, hiking: 17, paddling: 19, stand_up_paddleboarding: 37, kayaking: 41,
 };
 
 /** Profile type `sub_sport`. */
 const FIT_SUB_SPORT: Record<SubSport, number> = {
   generic: 0, treadmill: 1, street: 2, trail: 3, track: 4, indoor_cycling: 6, road: 7, mountain: 8,
-  lap_swimming: 17, open_water: 18,
+  indoor_rowing: 14, lap_swimming: 17, open_water: 18,
 };
 
 /** Profile type `manufacturer`, for the names a device record is likely to carry (lowercase, letters and digits only). */

@@ -39,7 +39,9 @@ export function formatGpxNumber(value: number, decimals: number): string {
 /** `<type>` values: the FIT sport names, which Strava and Garmin Connect both understand in GPX. */
 const SPORT_TYPES: Record<Sport, string> = {
   running: 'running', cycling: 'cycling', walking: 'walking', hiking: 'hiking', swimming: 'swimming',
-  rowing: 'rowing', training: 'training', generic: 'generic',
+  rowing: 'rowing', training: 'training', transition: 'transition', paddling: 'paddling',
+  stand_up_paddleboarding: 'stand_up_paddleboarding', kayaking: 'kayaking', cross_country_skiing: 'cross_country_skiing',
+  alpine_skiing: 'alpine_skiing', generic: 'generic',
 };
 
 export interface GpxHeadOptions {

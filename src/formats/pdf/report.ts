@@ -28,7 +28,9 @@ const MUTED: Rgb = [108, 117, 125];
 const ACCENT: Rgb = [25, 95, 170];
 export const SPORT_COLORS: Record<Sport, Rgb> = {
   running: [230, 120, 40], cycling: [40, 110, 200], walking: [60, 160, 90], hiking: [140, 100, 60],
-  swimming: [40, 180, 200], rowing: [130, 80, 170], training: [200, 60, 80], generic: [140, 140, 140],
+  swimming: [40, 180, 200], rowing: [130, 80, 170], training: [200, 60, 80], transition: [170, 170, 120],
+  paddling: [30, 140, 160], stand_up_paddleboarding: [20, 120, 140], kayaking: [50, 100, 120],
+  cross_country_skiing: [110, 150, 210], alpine_skiing: [90, 90, 170], generic: [140, 140, 140],
 };
 const ZONE_COLORS: Rgb[] = [[150, 190, 230], [90, 170, 110], [240, 200, 60], [240, 140, 50], [210, 50, 50]];
 const SLEEP_COLORS = { deep: [40, 60, 140], light: [100, 140, 220], rem: [160, 110, 210], awake: [240, 170, 120], asleep: [120, 130, 180] } satisfies Record<string, Rgb>;
