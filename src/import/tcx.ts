@@ -1,4 +1,5 @@
 // TCX v2 (Training Center Database) import, streaming: one Activity per <Activity>, with its laps and Garmin TPX extensions.
+// A multisport session (<MultiSportSession>) gives one Activity per sport and per <Transition>, as a multisport FIT does.
 
 import { ExportError } from '../model/errors.ts';
 import type { DeviceInfo, Pause, Totals } from '../model/records.ts';
@@ -12,6 +13,8 @@ import { attributeOf, parseXmlStream } from './xml-stream.ts';
 /** Namespace URIs (matched by URI, never by prefix). */
 const TCD_V2 = 'http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2';
 const ACTIVITY_EXT_V2 = 'http://www.garmin.com/xmlschemas/ActivityExtension/v2';
+/** Where an <Activity> sits: in <Activities>, or in a multisport session's <FirstSport> or <NextSport> (MultiSportSession_t). */
+const ACTIVITY_PARENTS = new Set(['Activities', 'FirstSport', 'NextSport']);
 
 /** Options of `importTcx`. */
 export interface TcxImportOptions {
@@ -71,8 +74,12 @@ function sumLapTotals(laps: readonly LapInput[]): Partial<Totals> {
   return totals;
 }
 
+function newActivity(sport: string | undefined): ActivityState {
+  return { sport, device: {}, builder: new TrackBuilder(), laps: [], pauses: [], trackStart: 0, isFirstTrackOfLap: true };
+}
+
 /**
- * Reads a TCX v2 file from a byte stream into one ImportedActivity per <Activity>. Trackpoints without
+ * Reads a TCX v2 file from a byte stream into one ImportedActivity per <Activity> (and per multisport <Transition>). Trackpoints without
  * <Time> are skipped; separate <Track>s inside one lap count as a pause between them. Throws
  * `INVALID_INPUT` for malformed XML, another root, a bad dateTime or number, or a file without activities.
  */
@@ -80,7 +87,8 @@ export async function importTcx(chunks: AsyncIterable<Uint8Array>, options: TcxI
   const activities: ActivityState[] = [];
   const stack: string[] = [];
   let activity: ActivityState | undefined;
-  let lap: { startTimeMs: number; totals: LapTotals } | undefined;
+  /** The open lap; `element` is `Lap`, or `Transition` for a multisport transition (an ActivityLap_t of its own). */
+  let lap: { element: string; startTimeMs: number; totals: LapTotals } | undefined;
   let point: Sample | undefined;
   let hasPointTime = false;
 
@@ -92,10 +100,13 @@ export async function importTcx(chunks: AsyncIterable<Uint8Array>, options: TcxI
       stack.push(tag.local);
       if (tag.uri !== TCD_V2) return;
       const parent = stack[stack.length - 2];
-      if (tag.local === 'Activity' && parent === 'Activities') {
-        activity = { sport: attributeOf(tag, 'Sport'), device: {}, builder: new TrackBuilder(), laps: [], pauses: [], trackStart: 0, isFirstTrackOfLap: true };
+      if (tag.local === 'Activity' && ACTIVITY_PARENTS.has(parent)) {
+        activity = newActivity(attributeOf(tag, 'Sport'));
+      } else if (tag.local === 'Transition' && parent === 'NextSport') {
+        activity = newActivity('Transition');
+        lap = { element: 'Transition', startTimeMs: parseDateTimeMs(attributeOf(tag, 'StartTime') ?? '', '<Transition> StartTime'), totals: {} };
       } else if (tag.local === 'Lap' && activity) {
-        lap = { startTimeMs: parseDateTimeMs(attributeOf(tag, 'StartTime') ?? '', '<Lap> StartTime'), totals: {} };
+        lap = { element: 'Lap', startTimeMs: parseDateTimeMs(attributeOf(tag, 'StartTime') ?? '', '<Lap> StartTime'), totals: {} };
         activity.isFirstTrackOfLap = true;
       } else if (tag.local === 'Track' && activity && lap) {
         activity.trackStart = activity.builder.count;
@@ -147,9 +158,14 @@ export async function importTcx(chunks: AsyncIterable<Uint8Array>, options: TcxI
       }
       if (lap) {
         const key = LAP_FIELDS[local === 'Value' ? `${parent}/Value` : local];
-        if (key && parent !== undefined && (local === 'Value' || parent === 'Lap')) lap.totals[key] = parseNumber(text, `<Lap><${local}>`);
-        if (local === 'Lap') {
+        if (key && parent !== undefined && (local === 'Value' || parent === lap.element)) lap.totals[key] = parseNumber(text, `<${lap.element}><${local}>`);
+        if (local === lap.element) {
           activity.laps.push({ startTimeMs: lap.startTimeMs, totals: lap.totals });
+          // A transition is its own activity with this one lap.
+          if (lap.element === 'Transition') {
+            activities.push(activity);
+            activity = undefined;
+          }
           lap = undefined;
         }
         return;
@@ -160,14 +176,14 @@ export async function importTcx(chunks: AsyncIterable<Uint8Array>, options: TcxI
       else if (local === 'UnitId' && parent === 'Creator') activity.device.serialNumber = text;
       else if (local === 'VersionMajor' && parent === 'Version') activity.versionMajor = text;
       else if (local === 'VersionMinor' && parent === 'Version') activity.versionMinor = text;
-      else if (local === 'Activity' && parent === 'Activities') {
+      else if (local === 'Activity' && ACTIVITY_PARENTS.has(parent)) {
         activities.push(activity);
         activity = undefined;
       }
     },
   }, signal);
 
-  if (!activities.length) throw new ExportError('INVALID_INPUT', 'TCX file has no <Activity>');
+  if (!activities.length) throw new ExportError('INVALID_INPUT', 'TCX file has no <Activity> (neither in <Activities> nor in a <MultiSportSession>)');
   return activities.map((state) => {
     const startTimeMs = state.laps[0]?.startTimeMs ?? state.idTimeMs ?? (state.builder.count ? state.builder.timeAt(0) : undefined);
     if (startTimeMs === undefined) throw new ExportError('INVALID_INPUT', 'TCX <Activity> has no start time (no <Id>, <Lap> or trackpoint time)');
