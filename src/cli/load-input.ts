@@ -55,7 +55,10 @@ async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
   const imported = [];
   const skipped: SkippedRecord[] = [];
   for await (const item of importFiles(files)) {
-    if (item.type === 'activity') imported.push(item);
+    if (item.type === 'activity') {
+      imported.push(item);
+      for (const warning of item.warnings ?? []) say(`${item.file}: ${warning}`);
+    }
     else if (item.type === 'record') records.push(item.record);
     else skipped.push({ kind: 'unknown', id: item.file, reason: item.message });
   }

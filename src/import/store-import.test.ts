@@ -5,6 +5,7 @@ import { readTrack } from '../store/queries.ts';
 import { T0, freshDb, makeActivity, makeChunk, makeSteps, makeWeight } from '../store/test-fixtures.ts';
 import { importIntoStore, sourceClassOf, sourceRank, DEFAULT_SOURCE_PRIORITY } from './store-import.ts';
 import type { ImportItem } from './types.ts';
+import { importFiles } from './index.ts';
 
 const open: TakeawayDb[] = [];
 afterEach(async () => {
@@ -31,6 +32,16 @@ function stepsItem(id: string, date: string, stepCount: number, source: string):
 }
 
 describe('importIntoStore', () => {
+  it('reports what an imported file left out (a GPX point with lat="100") by file, and stores the rest', async () => {
+    const store = db();
+    const gpx = '<gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+      + '<trkpt lat="47.1" lon="8.1"><time>2024-05-01T06:00:00Z</time></trkpt><trkpt lat="100" lon="8.1"><time>2024-05-01T06:00:01Z</time></trkpt>'
+      + '<trkpt lat="47.1" lon="8.2"><time>2024-05-01T06:00:02Z</time></trkpt></trkseg></trk></gpx>';
+    const result = await importIntoStore(store, importFiles([{ name: 'pause.gpx', bytes: new TextEncoder().encode(gpx) }]));
+    expect(result).toMatchObject({ activities: 1, errors: [], warnings: [{ file: 'pause.gpx', message: '<trkpt> #2 of the track dropped: lat="100" is out of range -90..90' }] });
+    expect((await store.activities.toArray())[0].sampleCount).toBe(2);
+  });
+
   it('writes activities with their track and original file, and skips duplicates with a count', async () => {
     const store = db();
     await importIntoStore(store, [activityItem('a-1', T0)]);

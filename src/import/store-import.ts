@@ -50,6 +50,8 @@ export interface StoreImportResult {
   supersededRecords: number;
   /** Per-file problems: the importer's error items and write failures. */
   errors: { file: string; message: string }[];
+  /** What imported files held but the import left out (a bad point dropped…), per file, of the activities written. */
+  warnings: { file: string; message: string }[];
 }
 
 /** Table records written per transaction. */
@@ -66,7 +68,7 @@ export async function importIntoStore(
   db: TakeawayDb, items: AsyncIterable<ImportItem> | Iterable<ImportItem>, options: StoreImportOptions = {},
 ): Promise<StoreImportResult> {
   const priority = options.priority ?? DEFAULT_SOURCE_PRIORITY;
-  const result: StoreImportResult = { activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [] };
+  const result: StoreImportResult = { activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [], warnings: [] };
   const fingerprints = new Set<string>();
   await db.activities.each((activity) => { fingerprints.add(activityFingerprint(activity)); });
   let pending: { file: string; record: TakeawayRecord }[] = [];
@@ -98,6 +100,7 @@ export async function importIntoStore(
         await putActivity(db, item.activity, item.chunks);
         if (item.original) await db.originals.put({ activityId: item.activity.id, name: item.original.name, bytes: item.original.bytes });
         result.activities += 1;
+        for (const message of item.warnings ?? []) result.warnings.push({ file: item.file, message });
       } else if (item.record.kind === 'steps' || item.record.kind === 'weight') {
         // Day conflicts are decided against the store, so what is pending must be there first.
         await flush();

@@ -9,6 +9,8 @@ export interface ImportedActivity {
   chunks: TrackChunk[];
   /** The original device file, byte for byte, so an "original files" export can hand it back. */
   original?: { name: string; bytes: Uint8Array };
+  /** What the file held but the import left out, in words naming it (`trkpt #12 dropped: lat="100" is out of range`). */
+  warnings?: string[];
 }
 
 /** What `importFiles` yields: an activity, a table record (steps, weight, sleep…), or the reason a file failed. */

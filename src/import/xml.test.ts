@@ -79,9 +79,61 @@ describe('importGpx details', () => {
     await expect(gpx(`${head}<trk><trkseg>${point(0)}`)).rejects.toThrow(/malformed XML: .*unclosed tag/i);
   });
 
-  it('rejects GPX 1.0 and reads the Amazfit file whose extra <heartrate> sits in the GPX namespace', async () => {
-    await expect(importGpx(streamBytes(readCorpus('gpx/negative', 'korita-zbevnica-gpx10.gpx')), { fileName: 'k.gpx', nowMs: NOW_MS }))
-      .rejects.toThrow('GPX 1.0 is not supported');
+  it('reads GPX 1.0 (the corpus file written by GPSBabel): every timed point of its tracks, from gpxpy\'s start', async () => {
+    const file = corpusPath('gpx/negative', 'korita-zbevnica-gpx10.gpx');
+    const imported = await importGpx(streamBytes(readCorpus('gpx/negative', 'korita-zbevnica-gpx10.gpx')), { fileName: 'k.gpx', nowMs: NOW_MS });
+    const timedPoints = xpathNumber(file, "count(//*[local-name()='trkpt'][*[local-name()='time']])");
+    expect(imported.reduce((sum, i) => sum + i.activity.sampleCount, 0)).toBe(timedPoints);
+    expect(Math.min(...imported.map((i) => i.activity.startTimeMs))).toBe(gpxpySummary(file).firstTimeMs);
+    imported.forEach(expectValid);
+  });
+
+  it('reads GPX 1.0 <speed> in the track point', async () => {
+    const [{ chunks }] = await gpx('<gpx version="1.0" xmlns="http://www.topografix.com/GPX/1/0"><trk><trkseg>'
+      + '<trkpt lat="47.1" lon="8.1"><ele>400</ele><time>2024-05-01T06:00:00Z</time><course>90</course><speed>3.5</speed></trkpt>'
+      + '<trkpt lat="47.1" lon="8.2"><time>2024-05-01T06:00:01Z</time><speed>3.75</speed></trkpt></trkseg></trk></gpx>');
+    expect(Array.from(chunks[0].speedMps!)).toEqual([3.5, 3.75]);
+    expect(Array.from(chunks[0].altitudeM!)).toEqual([400, Number.NaN]);
+  });
+
+  it('reads speed from Suunto\'s gpxdata and bare <speed> extensions, and PowerInWatts in the TrackPointExtension namespace', async () => {
+    const [{ chunks }] = await gpx(`${head.replace('creator="t"', 'creator="t" xmlns:gpxdata="http://www.cluetrust.com/XML/GPXDATA/1/0"')}<trk><trkseg>`
+      + point(0, '<extensions><gpxdata:speed>2.5</gpxdata:speed></extensions>')
+      + point(1, '<extensions><speed>2.75</speed></extensions>')
+      + point(2, '<extensions><g:TrackPointExtension><g:speed>3</g:speed><g:PowerInWatts>210</g:PowerInWatts></g:TrackPointExtension></extensions>')
+      + '</trkseg></trk></gpx>');
+    expect(Array.from(chunks[0].speedMps!)).toEqual([2.5, 2.75, 3]);
+    expect(Array.from(chunks[0].powerW!)).toEqual([Number.NaN, Number.NaN, 210]);
+  });
+
+  it('drops a point without a usable position or time, names it in the warnings and imports the rest', async () => {
+    const bad = [
+      '<trkpt><time>2024-05-01T06:00:02Z</time></trkpt>',
+      '<trkpt lat="100" lon="8.3"><ele>1</ele><time>2024-05-01T06:00:03Z</time><extensions><g:TrackPointExtension><g:hr>x</g:hr></g:TrackPointExtension></extensions></trkpt>',
+      '<trkpt lat="47.1" lon="abc"><time>2024-05-01T06:00:04Z</time></trkpt>',
+      '<trkpt lat="47.1" lon="8.5"><time>yesterday</time></trkpt>',
+    ].join('');
+    const [imported] = await gpx(`${head}<trk><trkseg>${point(0)}${point(1)}${bad}${point(5)}</trkseg></trk></gpx>`);
+    expect(imported.activity.sampleCount).toBe(3);
+    expect(Array.from(imported.chunks[0].timeMs)).toEqual([0, 1, 5].map((s) => Date.UTC(2024, 4, 1, 6, 0, s)));
+    expect(imported.warnings).toEqual([
+      '<trkpt> #3 of the track dropped: no lat attribute',
+      '<trkpt> #4 of the track dropped: lat="100" is out of range -90..90',
+      '<trkpt> #5 of the track dropped: lon="abc" is not a number',
+      '<trkpt> #6 of the track dropped: <time> "yesterday" is not a valid dateTime',
+    ]);
+    expectValid(imported);
+  });
+
+  it('names the first ten dropped points and counts the rest', async () => {
+    const bad = Array.from({ length: 25 }, (_, i) => `<trkpt lat="100" lon="8"><time>2024-05-01T06:01:${String(i).padStart(2, '0')}Z</time></trkpt>`).join('');
+    const [imported] = await gpx(`${head}<trk><trkseg>${point(0)}${bad}${point(1)}</trkseg></trk></gpx>`);
+    expect(imported.activity.sampleCount).toBe(2);
+    expect(imported.warnings).toHaveLength(11);
+    expect(imported.warnings![10]).toBe('15 more <trkpt> dropped (25 in all)');
+  });
+
+  it('reads the Amazfit file whose extra <heartrate> sits in the GPX namespace', async () => {
     const [amazfit] = await importGpx(streamBytes(readCorpus('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')), { fileName: 'a.gpx', nowMs: NOW_MS });
     expect(amazfit.activity.channels).toContain('heartRateBpm');
     expect(amazfit.activity.sampleCount).toBe(gpxpySummary(corpusPath('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')).points);

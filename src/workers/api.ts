@@ -87,6 +87,8 @@ export interface ImportFileResult {
   supersededRecords: number;
   /** Why the file, or members of it, could not be read. */
   errors: string[];
+  /** What the file held but the import left out (a bad track point dropped…); the rest was imported. */
+  warnings: string[];
 }
 
 export type StoreSummary = Record<RecordKind, KindCount>;

@@ -34,9 +34,10 @@ export async function importDroppedFiles(db: TakeawayDb, files: readonly File[],
         file: file.name, activities: stored.activities, records: stored.records,
         skippedDuplicates: stored.skippedDuplicates, supersededRecords: stored.supersededRecords,
         errors: stored.errors.map((e) => (e.file === file.name ? e.message : `${e.file}: ${e.message}`)),
+        warnings: stored.warnings.map((w) => (w.file === file.name ? w.message : `${w.file}: ${w.message}`)),
       };
     } catch (error) {
-      result = { file: file.name, activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [error instanceof Error ? error.message : String(error)] };
+      result = { file: file.name, activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [error instanceof Error ? error.message : String(error)], warnings: [] };
     }
     results.push(result);
     try {

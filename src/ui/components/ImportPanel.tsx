@@ -54,6 +54,7 @@ export function ImportPanel() {
             <li key={`${result.file}-${i}`} data-file={result.file} className={result.errors.length ? 'error' : 'ok'}>
               <strong>{result.file}</strong>: {result.errors.length && !result.activities && !result.records ? 'not imported' : summary(result)}
               {result.errors.length > 0 && <span> — {result.errors.slice(0, 3).join('; ')}{result.errors.length > 3 ? ` (and ${result.errors.length - 3} more)` : ''}</span>}
+              {result.warnings.length > 0 && <span className="muted" data-testid="import-warnings"> — left out: {result.warnings.slice(0, 3).join('; ')}{result.warnings.length > 3 ? ` (and ${result.warnings.length - 3} more)` : ''}</span>}
             </li>
           ))}
         </ul>
