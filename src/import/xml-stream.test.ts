@@ -82,10 +82,12 @@ describe('XML encodings', () => {
     const items = await collect(importFiles([
       { name: 'klingon.gpx', bytes: encoder.encode(body(' encoding="x-klingon"')) },
       { name: 'bad-utf8.gpx', bytes: Uint8Array.from([...encoder.encode(GPX_HEAD), 0xff, 0xfe, 0x3c]) },
+      { name: 'bad-utf8-line-3.gpx', bytes: Uint8Array.from([...encoder.encode(`${GPX_HEAD}\n<trk>\n<name>`), 0xc3, 0x28, ...encoder.encode('</name></trk></gpx>')]) },
     ], { nowMs: NOW_MS }));
     expect(items).toMatchObject([
       { type: 'error', message: 'klingon.gpx: line 1: XML declares an encoding this app cannot read: "x-klingon"' },
-      { type: 'error', message: expect.stringMatching(/^bad-utf8\.gpx: not valid utf-8 text near line 1/) },
+      { type: 'error', message: expect.stringMatching(/^bad-utf8\.gpx: line 1: not valid utf-8 text$/) },
+      { type: 'error', message: 'bad-utf8-line-3.gpx: line 3: not valid utf-8 text' },
     ]);
   });
 });

@@ -60,6 +60,11 @@ class ReadFailure {
   constructor(readonly cause: unknown) {}
 }
 
+/** Bytes that do not decode in the document's encoding, on this line. */
+class BadText {
+  constructor(readonly line: number, readonly cause: unknown) {}
+}
+
 /** The stream's first chunks joined until at least `count` bytes (or the end), and the rest of the stream after them. */
 async function splitHead(chunks: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; rest: AsyncIterator<Uint8Array> }> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -116,21 +121,38 @@ export async function parseXmlStream(chunks: AsyncIterable<Uint8Array>, handler:
   try {
     encoding = xmlEncodingOf(head);
     const decoder = new TextDecoder(encoding, { fatal: true });
-    parser.write(decoder.decode(head, { stream: true }));
-    for (;;) {
-      signal?.throwIfAborted();
-      const next = await rest.next().catch((error: unknown) => ({ done: true as const, value: undefined, error }));
-      if ('error' in next) throw new ReadFailure(next.error);
-      if (next.done) break;
-      parser.write(decoder.decode(next.value, { stream: true }));
+    let chunk = head;
+    const decode = (bytes: Uint8Array, stream: boolean): string => {
+      chunk = bytes;
+      return decoder.decode(bytes, { stream });
+    };
+    try {
+      parser.write(decode(head, true));
+      for (;;) {
+        signal?.throwIfAborted();
+        const next = await rest.next().catch((error: unknown) => ({ done: true as const, value: undefined, error }));
+        if ('error' in next) throw new ReadFailure(next.error);
+        if (next.done) break;
+        parser.write(decode(next.value, true));
+      }
+      parser.write(decode(new Uint8Array(0), false));
+    } catch (error) {
+      if (error instanceof TypeError) throw new BadText(parser.line + linesBeforeBadByte(chunk, encoding), error);
+      throw error;
     }
-    parser.write(decoder.decode());
     parser.close();
   } catch (error) {
     if (error instanceof ReadFailure) throw error.cause;
+    if (error instanceof BadText) throw new ExportError('INVALID_INPUT', `line ${error.line}: not valid ${encoding} text`, { cause: error.cause });
     if (error instanceof Error && error.name === 'AbortError') throw error;
     if (error instanceof ExportError) throw new ExportError(error.code, `line ${parser.line}: ${error.message}`, { cause: error });
-    if (error instanceof TypeError) throw new ExportError('INVALID_INPUT', `not valid ${encoding} text near line ${parser.line}`, { cause: error });
     throw new ExportError('INVALID_INPUT', `malformed XML: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Line breaks in `chunk` before its first byte that does not decode, so the error names the line it is on. */
+function linesBeforeBadByte(chunk: Uint8Array, encoding: string): number {
+  const text = new TextDecoder(encoding).decode(chunk);
+  const bad = text.indexOf('\uFFFD');
+  return (bad === -1 ? text : text.slice(0, bad)).split('\n').length - 1;
 }

@@ -1,6 +1,6 @@
 // Zip archives (Strava bulk export, a Garmin folder of FIT files, any zip of device files) read with zip.js.
 
-import { ERR_INVALID_UNCOMPRESSED_SIZE, Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
+import { ERR_ENTRY_DATA_OUT_OF_BOUNDS, ERR_INVALID_COMPRESSED_DATA, ERR_INVALID_CRC32, ERR_INVALID_UNCOMPRESSED_SIZE, ERR_LOCAL_FILE_HEADER_NOT_FOUND, ERR_OVERLAPPING_ENTRY, Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import Papa from 'papaparse';
 import { concatBytes, InflateBudget, InflateLimitError } from './bytes.ts';
 
@@ -97,7 +97,7 @@ export class ZipArchive {
       if (error instanceof Error && error.name === 'AbortError') throw error;
       if (error instanceof InflateLimitError) return { path, error: `skipped: ${error.message}` };
       if ((error as Error).message === ERR_INVALID_UNCOMPRESSED_SIZE) return { path, error: `skipped: inflates past the ${entry.uncompressedSize} bytes its header declares` };
-      return { path, error: `cannot extract: ${(error as Error).message}` };
+      return { path, error: `cannot extract: ${damageInWords((error as Error).message)}` };
     }
   }
 
@@ -145,4 +145,17 @@ export function parseStravaIndex(text: string): Map<string, StravaActivityInfo> 
     byFile.set(file, info);
   }
   return byFile;
+}
+
+/** zip.js's reasons for a member it cannot read, in words a person with a damaged download understands. */
+const DAMAGE_WORDS: Record<string, string> = {
+  [ERR_ENTRY_DATA_OUT_OF_BOUNDS]: 'its data runs past the end of the archive (the zip is cut short or damaged)',
+  [ERR_LOCAL_FILE_HEADER_NOT_FOUND]: 'its header is missing where the archive says it starts (the zip is damaged)',
+  [ERR_OVERLAPPING_ENTRY]: 'its data overlaps another member (the zip is damaged or crafted)',
+  [ERR_INVALID_CRC32]: 'its checksum does not match (the member is damaged)',
+  [ERR_INVALID_COMPRESSED_DATA]: 'its compressed data is damaged',
+};
+
+function damageInWords(message: string): string {
+  return DAMAGE_WORDS[message] ?? message;
 }
