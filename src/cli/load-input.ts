@@ -9,6 +9,8 @@ import { MemoryRecordSource } from '../model/memory-source.ts';
 import type { TakeawayRecord, TrackChunk } from '../model/records.ts';
 import type { SkippedRecord } from '../formats/types.ts';
 import { dedupeActivities, importFiles, type ImportFile } from '../import/index.ts';
+import { fileRandomAccess } from '../node/file-zip-reader.ts';
+import { importProgress } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 import { say } from './terminal.ts';
 
@@ -26,7 +28,7 @@ export async function loadInput(path: string): Promise<LoadedInput> {
   if (!info) throw new UsageError(`--input ${path} does not exist`);
   if (!info.isDirectory() && /\.(jsonl|ndjson)$/i.test(path)) return loadJsonl(path);
   const { files, links } = info.isDirectory() ? await listFiles(path) : { files: [{ name: basename(path), path }], links: [] };
-  const loaded = await loadDeviceFiles(files.map((f): ImportFile => ({ name: f.name, bytes: () => streamFile(f.path) })));
+  const loaded = await loadDeviceFiles(files.map((f): ImportFile => ({ name: f.name, bytes: () => streamFile(f.path), randomAccess: () => fileRandomAccess(f.path) })));
   // Links are not followed (they can lead out of the folder, or round in a loop), but never passed over in silence.
   for (const name of links) loaded.skipped.push({ kind: 'unknown', id: name, reason: `${name}: a symbolic link, not followed; give its target as --input to read it` });
   return loaded;
@@ -54,7 +56,7 @@ async function loadDeviceFiles(files: ImportFile[]): Promise<LoadedInput> {
   const records: TakeawayRecord[] = [];
   const imported = [];
   const skipped: SkippedRecord[] = [];
-  for await (const item of importFiles(files)) {
+  for await (const item of importFiles(files, { onProgress: importProgress() })) {
     if (item.type === 'activity') {
       imported.push(item);
       for (const warning of item.warnings ?? []) say(`${item.file}: ${warning}`);

@@ -1,6 +1,7 @@
 // A one-line progress bar on a terminal (nothing when stderr is not a TTY, so logs stay clean).
 
 import type { ExportProgress } from '../engine/index.ts';
+import type { ImportProgress } from '../import/types.ts';
 import { printable } from '../model/printable.ts';
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ((p: ExportProgress) => void) | undefined {
@@ -15,4 +16,32 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (
       + `${(p.bytesOut / 1e6).toFixed(1)} MB${eta} ${file}`.padEnd(70).slice(0, 70));
     if (p.fraction >= 1) stream.write('\n');
   };
+}
+
+/**
+ * Import progress on a terminal: bytes of the input read, the rate and an ETA, on one line (nothing when stderr is
+ * not a TTY). The ETA is the bytes left at the mean rate so far, shown once a second of reading has passed.
+ */
+export function importProgress(stream: NodeJS.WriteStream = process.stderr, nowMs: () => number = () => performance.now()): ((p: ImportProgress) => void) | undefined {
+  if (!stream.isTTY) return undefined;
+  const startMs = nowMs();
+  return (p) => {
+    stream.write(`\r${importProgressLine(p, (nowMs() - startMs) / 1000)}`.padEnd(80).slice(0, 80));
+    if (p.totalBytes > 0 && p.bytesRead >= p.totalBytes) stream.write('\n');
+  };
+}
+
+/** `reading export.zip: 412.0 of 1024.0 MB (40%), 61.2 MB/s, ETA 10s`; ETA left out until a second has passed. */
+export function importProgressLine(p: ImportProgress, elapsedS: number): string {
+  const name = printable(p.file);
+  const file = name.length > 30 ? `…${name.slice(-29)}` : name;
+  const rate = elapsedS > 0 ? p.bytesRead / elapsedS : 0;
+  let line = `reading ${file}: ${(p.bytesRead / 1e6).toFixed(1)}`;
+  if (p.totalBytes > 0) line += ` of ${(p.totalBytes / 1e6).toFixed(1)} MB (${Math.floor((p.bytesRead / p.totalBytes) * 100)}%)`;
+  else line += ' MB';
+  if (elapsedS >= 1 && rate > 0) {
+    line += `, ${(rate / 1e6).toFixed(1)} MB/s`;
+    if (p.totalBytes > p.bytesRead) line += `, ETA ${Math.ceil((p.totalBytes - p.bytesRead) / rate)}s`;
+  }
+  return line;
 }

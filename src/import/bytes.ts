@@ -13,12 +13,27 @@ const STREAM_SLICE_BYTES = 1024 * 1024;
 
 /** How far compressed data (zip members, .gz files) may inflate: each file, and all files of one import together. */
 export interface InflateLimits {
+  /** A file held whole (FIT, GPX and TCX kept as originals, CSV, a zip inside a zip). */
   memberBytes: number;
+  /** All files of one import together. */
   totalBytes: number;
+  /** A file parsed as it streams and never held (an Apple Health `export.xml`); default `DEFAULT_INFLATE_LIMITS`'. */
+  streamedMemberBytes?: number;
 }
 
-/** Larger than any device file or Strava export member; a zip bomb stops here. */
-export const DEFAULT_INFLATE_LIMITS: InflateLimits = { memberBytes: 250_000_000, totalBytes: 4_000_000_000 };
+/**
+ * Larger than any device file or Strava export member, and than any Apple Health `export.xml` seen (4 GB); a zip
+ * bomb stops here, or much earlier at `MAX_DEFLATE_RATIO`.
+ */
+export const DEFAULT_INFLATE_LIMITS: Required<InflateLimits> = { memberBytes: 250_000_000, totalBytes: 32_000_000_000, streamedMemberBytes: 16_000_000_000 };
+
+/**
+ * Inflated bytes per compressed byte past which a member is taken for a bomb: real exports compress 5–30 to 1 (Apple
+ * Health XML about 15), deflate's ceiling is about 1,030 to 1, reached only by long runs of one byte.
+ */
+export const MAX_DEFLATE_RATIO = 200;
+/** Members inflating to less than this are never refused by ratio (a small file of zeros is harmless). */
+export const DEFLATE_RATIO_FLOOR_BYTES = 8 * 1024 * 1024;
 
 /** Inflating past a limit; the message names the limit in words. */
 export class InflateLimitError extends ExportError {
@@ -34,23 +49,27 @@ export class InflateBudget {
   constructor(readonly limits: InflateLimits = DEFAULT_INFLATE_LIMITS) {}
 
   /** Why a file declaring `size` inflated bytes is refused before inflating it, or undefined. */
-  refusalOf(size: number): string | undefined {
-    if (size > this.limits.memberBytes) return new InflateLimitError(this.memberLimit()).message;
+  refusalOf(size: number, isStreamed = false): string | undefined {
+    if (size > this.memberBytes(isStreamed)) return new InflateLimitError(this.memberLimit(isStreamed)).message;
     if (size > this.limits.totalBytes - this.inflatedBytes) return new InflateLimitError(this.totalLimit()).message;
     return undefined;
   }
 
   /** Counts `bytes` more of a file that has inflated `sizeSoFar`; returns its new size or throws `InflateLimitError`. */
-  take(sizeSoFar: number, bytes: number): number {
+  take(sizeSoFar: number, bytes: number, isStreamed = false): number {
     const size = sizeSoFar + bytes;
     this.inflatedBytes += bytes;
-    if (size > this.limits.memberBytes) throw new InflateLimitError(this.memberLimit());
+    if (size > this.memberBytes(isStreamed)) throw new InflateLimitError(this.memberLimit(isStreamed));
     if (this.inflatedBytes > this.limits.totalBytes) throw new InflateLimitError(this.totalLimit());
     return size;
   }
 
-  private memberLimit(): string {
-    return `the limit of ${formatBytes(this.limits.memberBytes)} per file`;
+  private memberBytes(isStreamed: boolean): number {
+    return isStreamed ? this.limits.streamedMemberBytes ?? DEFAULT_INFLATE_LIMITS.streamedMemberBytes : this.limits.memberBytes;
+  }
+
+  private memberLimit(isStreamed: boolean): string {
+    return `the limit of ${formatBytes(this.memberBytes(isStreamed))} per ${isStreamed ? 'streamed ' : ''}file`;
   }
 
   private totalLimit(): string {

@@ -10,10 +10,12 @@ import { importGpx } from './gpx.ts';
 import { importTakeawayExport, isTakeawayManifest } from './takeaway-export.ts';
 import { importTcx } from './tcx.ts';
 import { looksLikeXml } from './xml-stream.ts';
-import type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
-import { findStravaIndex, isZipHeader, parseStravaIndex, REPEATED_NAME, ZipArchive, type StravaActivityInfo } from './zip.ts';
+import type { ImportFile, ImportItem, ImportOptions, ImportProgress, ImportedActivity } from './types.ts';
+import type { RandomAccessSource } from './streaming-input.ts';
+import { findStravaIndex, isZipHeader, parseStravaIndex, REPEATED_NAME, ZipArchive, type StravaActivityInfo, type ZipSource } from './zip.ts';
 
-export type { ImportFile, ImportItem, ImportOptions, ImportedActivity } from './types.ts';
+export type { ImportFile, ImportItem, ImportOptions, ImportProgress, ImportedActivity } from './types.ts';
+export { blobRandomAccess, type RandomAccessSource } from './streaming-input.ts';
 export { activityFingerprint, dedupeActivities } from './dedupe.ts';
 export { suggestMapping, detectOwnExport, readCsvHeaders, type CsvMapping, type CsvField, type CsvKind } from './csv.ts';
 
@@ -23,6 +25,14 @@ const SNIFF_BYTES = 64;
 const MAX_CSV_BYTES = 64 * 1024 * 1024;
 /** Zips inside zips are followed this deep. */
 const MAX_ZIP_DEPTH = 2;
+/**
+ * Largest device file whose original bytes are kept beside the activity (for "original files" exports). A larger one
+ * is imported all the same, streaming, but its bytes are not held: holding them is what made memory grow with the file.
+ */
+export const MAX_ORIGINAL_BYTES = 64 * 1024 * 1024;
+/** Progress is told after at least this many more bytes of the input were read. */
+const PROGRESS_STEP_BYTES = 4 * 1024 * 1024;
+const STREAM_READ_BYTES = 1024 * 1024;
 const SUPPORTED = '.fit, .gpx, .tcx, .csv, .zip (and .gz of the first four)';
 
 interface Context {
@@ -30,6 +40,52 @@ interface Context {
   inflateBudget: InflateBudget;
   signal?: AbortSignal;
   zipDepth: number;
+}
+
+/** A random-access source read front to back in 1 MiB slices. */
+function streamOf(source: RandomAccessSource): ByteSource {
+  return async function* sequential() {
+    for (let offset = 0; offset < source.size; offset += STREAM_READ_BYTES) yield await source.read(offset, Math.min(STREAM_READ_BYTES, source.size - offset));
+  };
+}
+
+/** Counts the bytes read of one input file and tells `onProgress` every few MB. */
+class ProgressMeter {
+  private bytesRead = 0;
+  private toldAt = 0;
+
+  constructor(private readonly file: string, private readonly totalBytes: number, private readonly onProgress?: (progress: ImportProgress) => void) {}
+
+  count(bytes: number): void {
+    this.bytesRead += bytes;
+    if (this.onProgress && this.bytesRead - this.toldAt >= PROGRESS_STEP_BYTES) this.tell();
+  }
+
+  tell(): void {
+    this.toldAt = this.bytesRead;
+    this.onProgress?.({ file: this.file, bytesRead: Math.min(this.bytesRead, this.totalBytes || this.bytesRead), totalBytes: this.totalBytes });
+  }
+
+  /** The source with every read counted. */
+  randomAccess(source: RandomAccessSource): RandomAccessSource {
+    return { size: source.size, read: async (offset, length) => {
+      const bytes = await source.read(offset, length);
+      this.count(bytes.length);
+      return bytes;
+    }, close: source.close?.bind(source) };
+  }
+
+  /** The stream with every chunk counted. */
+  stream(source: ByteSource): ByteSource {
+    if (source instanceof Uint8Array) return source;
+    const count = (bytes: number) => this.count(bytes);
+    return async function* counted() {
+      for await (const chunk of source()) {
+        count(chunk.length);
+        yield chunk;
+      }
+    };
+  }
 }
 
 class ImportFileError extends Error {}
@@ -71,14 +127,14 @@ function activityItems(file: string, activities: ImportedActivity[], strava?: St
   });
 }
 
-async function* importArchive(name: string, bytes: Uint8Array, context: Context): AsyncIterable<ImportItem> {
+async function* importArchive(name: string, source: ZipSource, context: Context): AsyncIterable<ImportItem> {
   if (context.zipDepth >= MAX_ZIP_DEPTH) throw new ImportFileError(`zip nested deeper than ${MAX_ZIP_DEPTH} levels`);
-  const archive = await ZipArchive.open(bytes, context.inflateBudget);
+  const archive = await ZipArchive.open(source, context.inflateBudget);
   try {
     const paths = archive.paths;
     if (paths.includes('manifest.json')) {
       const manifest = await archive.read('manifest.json', context.signal);
-      if ('bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, bytes, context.inflateBudget, context.signal);
+      if ('bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, source, context.inflateBudget, context.signal);
     }
     // A Strava activities.csv anywhere in the archive names the activities, so it is read first.
     const stravaIndexPath = findStravaIndex(paths);
@@ -92,14 +148,14 @@ async function* importArchive(name: string, bytes: Uint8Array, context: Context)
     for (const path of paths) {
       context.signal?.throwIfAborted();
       if (path === stravaIndexPath && strava.size) continue;
-      const member = await archive.read(path, context.signal);
       const file = `${name}/${path}`;
-      if ('error' in member) {
-        yield { type: 'error', file, message: `${file}: ${member.error}` };
+      const refusal = archive.refusal(path);
+      if (refusal) {
+        yield { type: 'error', file, message: `${file}: ${refusal}` };
         continue;
       }
       const info = strava.get(path.slice(stravaFolder.length));
-      yield* importOne(file, member.bytes, { ...context, zipDepth: context.zipDepth + 1 }, info);
+      yield* importOne(file, () => archive.stream(path, { signal: context.signal }), { ...context, zipDepth: context.zipDepth + 1 }, info);
     }
     for (const path of archive.repeated) yield { type: 'error', file: `${name}/${path}`, message: `${name}/${path}: ${REPEATED_NAME}` };
   } finally {
@@ -107,7 +163,7 @@ async function* importArchive(name: string, bytes: Uint8Array, context: Context)
   }
 }
 
-async function* dispatch(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo): AsyncIterable<ImportItem> {
+async function* dispatch(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo, randomAccess?: RandomAccessSource): AsyncIterable<ImportItem> {
   const lower = name.toLowerCase();
   const { head, chunks } = await peekBytes(source, SNIFF_BYTES);
   if (head.length === 0) throw new ImportFileError('file is empty (0 bytes)');
@@ -125,16 +181,22 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
   }
   if (lower.endsWith('.gpx') || lower.endsWith('.tcx')) {
     if (!looksLikeXml(head)) throw new ImportFileError(`not an XML file: does not start with "<" (starts ${hexOf(head)})`);
-    const kept: Uint8Array[] = [];
+    // The original is kept while it is small enough; past MAX_ORIGINAL_BYTES it is let go and the file streams on.
+    let kept: Uint8Array[] | undefined = [];
+    let keptBytes = 0;
     async function* keep(): AsyncIterable<Uint8Array> {
       for await (const chunk of chunks) {
-        kept.push(chunk);
+        if (kept) {
+          keptBytes += chunk.length;
+          if (keptBytes > MAX_ORIGINAL_BYTES) kept = undefined;
+          else kept.push(chunk.slice());
+        }
         yield chunk;
       }
     }
     const activities = lower.endsWith('.gpx') ? await importGpx(keep(), options, context.signal) : await importTcx(keep(), options, context.signal);
-    const original = { name: options.fileName, bytes: concatBytes(kept) };
-    yield* activityItems(name, activities.map((a) => ({ ...a, original })), strava);
+    const original = kept ? { name: options.fileName, bytes: concatBytes(kept) } : undefined;
+    yield* activityItems(name, activities.map((a) => (original ? { ...a, original } : a)), strava);
     return;
   }
   if (lower.endsWith('.csv')) {
@@ -151,18 +213,19 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
   }
   if (lower.endsWith('.zip')) {
     if (!isZipHeader(head)) throw new ImportFileError(`not a zip archive: no "PK" signature (starts ${hexOf(head)})`);
-    yield* importArchive(name, await collectBytes(chunks, undefined, context.signal), context);
+    // Read at offsets when the file allows it (a dropped File, a file on disk); a zip inside a zip is held whole.
+    yield* importArchive(name, randomAccess ?? await collectBytes(chunks, undefined, context.signal), context);
     return;
   }
   throw new ImportFileError(`unsupported file type; supported: ${SUPPORTED}`);
 }
 
-async function* importOne(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo): AsyncIterable<ImportItem> {
+async function* importOne(name: string, source: ByteSource, context: Context, strava?: StravaActivityInfo, randomAccess?: RandomAccessSource): AsyncIterable<ImportItem> {
   let items: ImportItem[];
   try {
     items = [];
     // Buffered per file so a file that fails half-way yields only its error, never half its activities.
-    for await (const item of dispatch(name, source, context, strava)) {
+    for await (const item of dispatch(name, source, context, strava, randomAccess)) {
       if (name.toLowerCase().endsWith('.zip')) yield item;
       else items.push(item);
     }
@@ -186,6 +249,15 @@ export async function* importFiles(files: Iterable<ImportFile>, options: ImportO
   const context: Context = { nowMs: options.nowMs ?? Date.now(), signal: options.signal, zipDepth: 0, inflateBudget: new InflateBudget(options.inflateLimits) };
   for (const file of files) {
     options.signal?.throwIfAborted();
-    yield* importOne(file.name, file.bytes, context);
+    const randomAccess = file.randomAccess ? await file.randomAccess() : undefined;
+    const size = randomAccess?.size ?? (file.bytes instanceof Uint8Array ? file.bytes.length : 0);
+    const meter = new ProgressMeter(file.name, size, options.onProgress);
+    try {
+      const counted = randomAccess && meter.randomAccess(randomAccess);
+      yield* importOne(file.name, counted ? streamOf(counted) : meter.stream(file.bytes), context, undefined, counted);
+    } finally {
+      meter.tell();
+      await randomAccess?.close?.();
+    }
   }
 }

@@ -1,14 +1,13 @@
 // A previous Takeaway export, restored exactly: checked against its manifest first, then every record and track
 // read back from its lossless json/*.json files (src/formats/json/README.md).
 
-import { Uint8ArrayReader } from '@zip.js/zip.js';
 import { verifyExport } from '../engine/verify.ts';
 import type { Manifest } from '../engine/manifest.ts';
 import { CHANNELS, type Activity, type TrackChunk } from '../model/records.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
 import type { ImportItem } from './types.ts';
 import type { InflateBudget } from './bytes.ts';
-import { readZipMembers } from './zip.ts';
+import { readZipMembers, zipReaderOf, type ZipSource } from './zip.ts';
 
 /** The `format` and `version` a json/*.json file of ours carries. */
 const JSON_FORMAT = 'takeaway';
@@ -33,8 +32,8 @@ export function isTakeawayManifest(manifestBytes: Uint8Array): boolean {
  * stored chunks) exactly as they were exported: ids, `updatedAtMs` and `source` included. An export
  * without JSON files cannot be restored exactly and yields an error. Records failing validation yield errors.
  */
-export async function* importTakeawayExport(name: string, bytes: Uint8Array, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ImportItem> {
-  const report = await verifyExport(new Uint8ArrayReader(bytes), { signal });
+export async function* importTakeawayExport(name: string, source: ZipSource, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ImportItem> {
+  const report = await verifyExport(zipReaderOf(source), { signal });
   if (!report.ok || !report.manifest) {
     const listed = report.problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `${p.path}: ${p.problem} (${p.detail})`);
     if (report.problems.length > MAX_PROBLEMS_LISTED) listed.push(`and ${report.problems.length - MAX_PROBLEMS_LISTED} more problems`);
@@ -47,7 +46,7 @@ export async function* importTakeawayExport(name: string, bytes: Uint8Array, bud
     yield { type: 'error', file: name, message: `${name}: this Takeaway export has no JSON files, so it cannot be restored exactly; export again with the JSON format` };
     return;
   }
-  for await (const member of readZipMembers(bytes, budget, signal)) {
+  for await (const member of readZipMembers(source, budget, signal)) {
     if (!jsonPaths.has(member.path)) continue;
     const file = `${name}/${member.path}`;
     if ('error' in member) {

@@ -2,6 +2,7 @@
 
 import type { Activity, TakeawayRecord, TrackChunk } from '../model/records.ts';
 import type { InflateLimits } from './bytes.ts';
+import type { RandomAccessSource } from './streaming-input.ts';
 
 /** One imported activity, its track in stored chunks, and (for device files) the file it came from. */
 export interface ImportedActivity {
@@ -19,10 +20,21 @@ export type ImportItem =
   | { type: 'record'; file: string; record: Exclude<TakeawayRecord, Activity> }
   | { type: 'error'; file: string; message: string };
 
-/** A file handed to the importer: whole bytes, or a function that opens a fresh byte stream. */
+/**
+ * A file handed to the importer: whole bytes, or a function that opens a fresh byte stream. `randomAccess`, when
+ * given, opens the same file for reading at any offset: a zip is then read member by member from it, never whole.
+ */
 export interface ImportFile {
   name: string;
   bytes: Uint8Array | (() => AsyncIterable<Uint8Array>);
+  randomAccess?: () => Promise<RandomAccessSource>;
+}
+
+/** Where an import is: bytes of the input read so far out of its size, and the member or file being read. */
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  totalBytes: number;
 }
 
 /** Options shared by the importers. */
@@ -33,4 +45,6 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** How far zip members may inflate, each and all together; default `DEFAULT_INFLATE_LIMITS` (zip.ts). */
   inflateLimits?: InflateLimits;
+  /** Told as the input is read (at most every few MB), for progress with an ETA. */
+  onProgress?: (progress: ImportProgress) => void;
 }

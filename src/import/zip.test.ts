@@ -1,8 +1,9 @@
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { InflateLimits } from './bytes.ts';
-import { importFiles, type ImportItem } from './index.ts';
+import { importFiles, type ImportItem, type RandomAccessSource } from './index.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const encoder = new TextEncoder();
@@ -133,4 +134,41 @@ describe('zip and gzip bombs', () => {
     expect(bytes.length).toBeLessThan(2_000_000);
     expect(summary(await importAll('bomb.zip', bytes))).toEqual(['bomb.zip/bomb.fit: skipped: inflates past the limit of 250 MB per file', 'activity bomb.zip/after.gpx']);
   }, 60_000);
+});
+
+describe('deflate ratios only bombs have', () => {
+  it('refuses by name, before inflating, a member whose declared size is 1,000 times its compressed size, and imports the next', async () => {
+    const spaces = encoder.encode(' '.repeat(40_000_000));
+    const bytes = handZip([{ name: 'spaces.gpx', data: spaces }, { name: 'ok.gpx', data: gpx(1) }]);
+    const [refused, imported] = summary(await importAll('r.zip', bytes));
+    expect(refused).toMatch(/^r\.zip\/spaces\.gpx: skipped: inflates \d+ times its compressed size, past the 200 to 1 that real files stay under \(a zip bomb\)$/);
+    expect(imported).toBe('activity r.zip/ok.gpx');
+  });
+});
+
+describe('a zip read at offsets', () => {
+  it('imports every member reading only ranges of the file, never the whole of it at once, and tells its progress up to the size', async () => {
+    // Hex noise in a comment compresses only to half, so the archive is larger than one 1 MiB read.
+    const noisy = (second: number) => {
+      const text = new TextDecoder().decode(gpx(second));
+      return encoder.encode(text.replace('</gpx>', `</gpx><!--${randomBytes(700_000).toString('hex')}-->`));
+    };
+    const bytes = await zip([['a.gpx', noisy(1)], ['b.gpx', noisy(2)], ['c/d.gpx', gpx(3)]]);
+    let largestRead = 0;
+    const progress: number[] = [];
+    const source: RandomAccessSource = {
+      size: bytes.length,
+      async read(offset, length) {
+        largestRead = Math.max(largestRead, length);
+        return bytes.slice(offset, offset + length);
+      },
+    };
+    const streamOnly = () => { throw new Error('the stream is not read when the file can be read at offsets'); };
+    const items: ImportItem[] = [];
+    const files = [{ name: 'big.zip', bytes: streamOnly, randomAccess: async () => source }];
+    for await (const item of importFiles(files, { nowMs: NOW_MS, onProgress: (p) => progress.push(p.bytesRead / p.totalBytes) })) items.push(item);
+    expect(summary(items)).toEqual(['activity big.zip/a.gpx', 'activity big.zip/b.gpx', 'activity big.zip/c/d.gpx']);
+    expect(largestRead).toBeLessThan(bytes.length);
+    expect(progress.at(-1)).toBeGreaterThan(0.9);
+  });
 });

@@ -1,8 +1,10 @@
 // Zip archives (Strava bulk export, a Garmin folder of FIT files, any zip of device files) read with zip.js.
 
-import { ERR_ENTRY_DATA_OUT_OF_BOUNDS, ERR_INVALID_COMPRESSED_DATA, ERR_INVALID_CRC32, ERR_INVALID_UNCOMPRESSED_SIZE, ERR_LOCAL_FILE_HEADER_NOT_FOUND, ERR_OVERLAPPING_ENTRY, Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
+import { ERR_ENTRY_DATA_OUT_OF_BOUNDS, ERR_INVALID_COMPRESSED_DATA, ERR_INVALID_CRC32, ERR_INVALID_UNCOMPRESSED_SIZE, ERR_LOCAL_FILE_HEADER_NOT_FOUND, ERR_OVERLAPPING_ENTRY, Uint8ArrayReader, ZipReader, type FileEntry, type Reader } from '@zip.js/zip.js';
 import Papa from 'papaparse';
-import { concatBytes, InflateBudget, InflateLimitError } from './bytes.ts';
+import { ExportError, isAbortError } from '../model/errors.ts';
+import { concatBytes, DEFLATE_RATIO_FLOOR_BYTES, InflateBudget, InflateLimitError, MAX_DEFLATE_RATIO } from './bytes.ts';
+import { RandomAccessZipReader, type RandomAccessSource } from './streaming-input.ts';
 
 /** True for a local file header or an empty archive's end record (APPNOTE 4.3.7, 4.3.16). */
 export function isZipHeader(head: Uint8Array): boolean {
@@ -36,9 +38,30 @@ const ZIP_OPTIONS = { useWebWorkers: false, checkSignature: true, filenameValida
 /** The error of a member whose name an earlier member already has. */
 export const REPEATED_NAME = 'skipped: another member of the archive has the same name';
 
+/** An archive in memory, or a file read at offsets (only the central directory and the member read are loaded). */
+export type ZipSource = Uint8Array | RandomAccessSource;
+
+/** A zip.js Reader over either kind of source. */
+export function zipReaderOf(source: ZipSource): Reader<unknown> {
+  return source instanceof Uint8Array ? new Uint8ArrayReader(source) : new RandomAccessZipReader(source);
+}
+
+/** A member that cannot be read: its message says why in words (`skipped: inflates past …`). */
+export class ZipMemberError extends ExportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+function ratioRefusal(inflated: number, compressed: number): string {
+  const ratio = Math.round(inflated / Math.max(1, compressed));
+  return `skipped: inflates ${ratio} times its compressed size, past the ${MAX_DEFLATE_RATIO} to 1 that real files stay under (a zip bomb)`;
+}
+
 /**
  * An archive opened for reading one member at a time: `paths` lists its file members in archive order (folders
- * and macOS `__MACOSX/` resource forks left out), `read` inflates one of them against the budget, never past it.
+ * and macOS `__MACOSX/` resource forks left out); `stream` inflates one of them chunk by chunk against the budget,
+ * never past it, and `read` collects one whole.
  */
 export class ZipArchive {
   /** Names held by more than one member, whose later members are not read. */
@@ -46,9 +69,9 @@ export class ZipArchive {
 
   private constructor(private readonly reader: ZipReader<unknown>, private readonly entries: Map<string, FileEntry>, private readonly budget: InflateBudget) {}
 
-  /** Opens `bytes`; throws if the archive itself (its central directory) is unreadable. */
-  static async open(bytes: Uint8Array, budget: InflateBudget): Promise<ZipArchive> {
-    const reader = new ZipReader(new Uint8ArrayReader(bytes), ZIP_OPTIONS);
+  /** Opens `source`; throws if the archive itself (its central directory) is unreadable. */
+  static async open(source: ZipSource, budget: InflateBudget): Promise<ZipArchive> {
+    const reader = new ZipReader(zipReaderOf(source), ZIP_OPTIONS);
     try {
       const entries = new Map<string, FileEntry>();
       const repeated: string[] = [];
@@ -70,34 +93,81 @@ export class ZipArchive {
     return [...this.entries.keys()];
   }
 
+  /** The size a member's central directory declares, inflated (0 for a path not in the archive). */
+  declaredSize(path: string): number {
+    return this.entries.get(path)?.uncompressedSize ?? 0;
+  }
+
   /**
-   * One member's bytes, or why not: an unsafe name, a failed inflate or CRC, or inflating past the per-member
-   * or the import's total limit (stopped as it passes it, so no more than the limit is ever held).
+   * Why a member is refused before a byte of it is inflated, or undefined: an unsafe name, a declared size past the
+   * budget, or a declared deflate ratio only a bomb has. `isStreamed` members (parsed as they stream, never held)
+   * are measured against the streamed-file limit.
    */
-  async read(path: string, signal?: AbortSignal): Promise<ZipMember> {
+  refusal(path: string, isStreamed = false): string | undefined {
     const entry = this.entries.get(path);
-    if (!entry) return { path, error: 'not in the archive' };
+    if (!entry) return 'not in the archive';
     const unsafe = unsafeMemberName(path);
-    if (unsafe) return { path, error: `skipped: ${unsafe}` };
+    if (unsafe) return `skipped: ${unsafe}`;
+    const refusal = this.budget.refusalOf(entry.uncompressedSize, isStreamed);
+    if (refusal) return `skipped: ${refusal}`;
+    if (entry.uncompressedSize > DEFLATE_RATIO_FLOOR_BYTES && entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO) {
+      return ratioRefusal(entry.uncompressedSize, entry.compressedSize);
+    }
+    return undefined;
+  }
+
+  /**
+   * One member's bytes as they inflate. Throws `ZipMemberError` (the reason in words) for a refused member, a failed
+   * inflate or CRC, inflating past the per-member or the import's total limit, past the size its header declares, or
+   * past `MAX_DEFLATE_RATIO` times its compressed size: each is stopped as it passes, so no more is ever inflated.
+   */
+  async *stream(path: string, options: { signal?: AbortSignal; isStreamed?: boolean } = {}): AsyncIterable<Uint8Array> {
+    const refusal = this.refusal(path, options.isStreamed);
+    if (refusal) throw new ZipMemberError(refusal);
+    const entry = this.entries.get(path)!;
     const budget = this.budget;
-    const refusal = budget.refusalOf(entry.uncompressedSize);
-    if (refusal) return { path, error: `skipped: ${refusal}` };
-    const parts: Uint8Array[] = [];
+    // Bounded hand-over from zip.js's writer to this generator: zip.js waits while two chunks are unread.
+    const pipe = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 2 }, { highWaterMark: 2 });
+    let failure: unknown;
+    const done = entry.getData(pipe.writable, { ...ZIP_OPTIONS, signal: options.signal }).catch((error: unknown) => { failure = error; });
+    const reader = pipe.readable.getReader();
     let size = 0;
     try {
-      await entry.getData(new WritableStream<Uint8Array>({
-        write(chunk) {
+      for (;;) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          await done;
+          throw memberError(failure ?? error, entry);
+        }
+        if (next.done) break;
+        try {
           // The central directory's size can lie; what counts is what inflates.
-          size = budget.take(size, chunk.byteLength);
-          parts.push(chunk.slice());
-        },
-      }), { ...ZIP_OPTIONS, signal });
+          size = budget.take(size, next.value.byteLength, options.isStreamed);
+        } catch (error) {
+          throw memberError(error, entry);
+        }
+        if (size > DEFLATE_RATIO_FLOOR_BYTES && size > entry.compressedSize * MAX_DEFLATE_RATIO) throw new ZipMemberError(ratioRefusal(size, entry.compressedSize));
+        yield next.value;
+      }
+      await done;
+      if (failure !== undefined) throw memberError(failure, entry);
+    } finally {
+      await reader.cancel().catch(() => {});
+      await done;
+    }
+  }
+
+  /** One member's bytes whole, or why not (see `stream`). */
+  async read(path: string, signal?: AbortSignal): Promise<ZipMember> {
+    const parts: Uint8Array[] = [];
+    try {
+      for await (const chunk of this.stream(path, { signal })) parts.push(chunk.slice());
       return { path, bytes: concatBytes(parts) };
     } catch (error) {
-      if (error instanceof Error && error.name === 'AbortError') throw error;
-      if (error instanceof InflateLimitError) return { path, error: `skipped: ${error.message}` };
-      if ((error as Error).message === ERR_INVALID_UNCOMPRESSED_SIZE) return { path, error: `skipped: inflates past the ${entry.uncompressedSize} bytes its header declares` };
-      return { path, error: `cannot extract: ${damageInWords((error as Error).message)}` };
+      if (isAbortError(error)) throw error;
+      return { path, error: (error as Error).message };
     }
   }
 
@@ -106,13 +176,20 @@ export class ZipArchive {
   }
 }
 
+function memberError(error: unknown, entry: FileEntry): Error {
+  if (isAbortError(error) || error instanceof ZipMemberError) return error as Error;
+  if (error instanceof InflateLimitError) return new ZipMemberError(`skipped: ${error.message}`);
+  if ((error as Error).message === ERR_INVALID_UNCOMPRESSED_SIZE) return new ZipMemberError(`skipped: inflates past the ${entry.uncompressedSize} bytes its header declares`);
+  return new ZipMemberError(`cannot extract: ${damageInWords((error as Error).message)}`, { cause: error });
+}
+
 /**
  * Reads every file member in archive order, one at a time (see `ZipArchive.read`: a member that is unsafe,
  * corrupt or too large comes back with `error`, so one bad entry does not stop the rest). Throws if the archive
  * itself (its central directory) is unreadable.
  */
-export async function* readZipMembers(bytes: Uint8Array, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ZipMember> {
-  const archive = await ZipArchive.open(bytes, budget);
+export async function* readZipMembers(source: ZipSource, budget: InflateBudget, signal?: AbortSignal): AsyncIterable<ZipMember> {
+  const archive = await ZipArchive.open(source, budget);
   try {
     for (const path of archive.paths) {
       signal?.throwIfAborted();

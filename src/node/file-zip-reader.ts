@@ -36,3 +36,9 @@ export async function withFileZipReader<T>(path: string, use: (reader: FileZipRe
     await reader.close();
   }
 }
+
+/** A file on disk as the importer's random-access source (src/import/streaming-input.ts); `close` closes the handle. */
+export async function fileRandomAccess(path: string): Promise<{ size: number; read(offset: number, length: number): Promise<Uint8Array>; close(): Promise<void> }> {
+  const reader = await fileZipReader(path);
+  return { size: reader.size, read: (offset, length) => reader.readUint8Array(offset, length), close: () => reader.close() };
+}

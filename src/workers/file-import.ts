@@ -1,7 +1,7 @@
 // Imports files the person dropped, picked, shared or opened with the app: each file on its own through
 // the importers and importIntoStore, so every file gets its own result line and one bad file stops nothing.
 
-import { importFiles, type ImportFile } from '../import/index.ts';
+import { blobRandomAccess, importFiles, type ImportFile } from '../import/index.ts';
 import { importIntoStore } from '../import/store-import.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import type { ImportFileResult } from './api.ts';
@@ -26,7 +26,8 @@ function chunksOf(file: Blob): () => AsyncIterable<Uint8Array> {
 export async function importDroppedFiles(db: TakeawayDb, files: readonly File[], onResult?: (result: ImportFileResult) => void): Promise<ImportFileResult[]> {
   const results: ImportFileResult[] = [];
   for (const file of files) {
-    const input: ImportFile = { name: file.name, bytes: chunksOf(file) };
+    // Read at offsets, so a zip is opened by its central directory and only the member being read is in memory.
+    const input: ImportFile = { name: file.name, bytes: chunksOf(file), randomAccess: async () => blobRandomAccess(file) };
     let result: ImportFileResult;
     try {
       const stored = await importIntoStore(db, importFiles([input]));
