@@ -3,8 +3,8 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
+import { neededInWords } from '../model/storage-full.ts';
 import { RECORD_KINDS } from '../model/records.ts';
 import { FORMAT_IDS, GPX_DIALECTS, PDF_TEMPLATES, PRIVACY_ZONE_MODES, TIME_STYLES, UNIT_SYSTEMS } from '../model/request.ts';
 import { LOCKED_TEXT, leftOutCount, runExport, planExport, verifyExport } from '../engine/index.ts';
@@ -149,7 +149,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   } catch (error) {
     if (isStorageFull(error)) {
       const message = error instanceof ExportError ? error.message : `the destination is full: ${(error as Error).message}`;
-      throw new ExportError('QUOTA_EXCEEDED', `${message}; the whole archive needs about ${formatBytes(plan.estimatedBytes)}`
+      throw new ExportError('QUOTA_EXCEEDED', `${message}; ${neededInWords('the whole archive', plan.estimatedBytes)}`
         + `${partSizeBytes === undefined ? '' : ', twice that while it is split into parts'}`, { cause: error });
     }
     throw error;

@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { once } from 'node:events';
 import { formatBytes } from '../model/byte-size.ts';
 import { freeBytes, isStorageFull } from './storage-full.ts';
+import { freeInWords } from '../model/storage-full.ts';
 
 export function partialPathOf(path: string): string {
   return `${path}.partial`;
@@ -76,7 +77,6 @@ async function withSpaceFigures(error: unknown, path: string, writtenBytes: numb
   const code = String((error as NodeJS.ErrnoException).code);
   const dir = dirname(path);
   const free = await freeBytes(dir);
-  const freeText = free === undefined ? 'the free space could not be read' : `${formatBytes(free)} (${free} bytes) free there now`;
   return Object.assign(new Error(`${FULL_WORDS[code] ?? 'no space left on'} ${dir} after writing ${formatBytes(writtenBytes)} (${writtenBytes} bytes) `
-    + `of ${basename(path)}; the unfinished file was removed, ${freeText} (${code})`, { cause: error }), { code });
+    + `of ${basename(path)}; the unfinished file was removed; ${freeInWords(free, 'there now')} (${code})`, { cause: error }), { code });
 }

@@ -2,6 +2,7 @@
 // or a request gets for it. The server catches these everywhere it writes (job rows, spool, archive).
 
 import { statfs } from 'node:fs/promises';
+import { neededAgainstFree } from '../model/storage-full.ts';
 
 /** errno codes of a write refused for lack of space: device full, disk quota, file over the size limit. */
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
@@ -30,12 +31,7 @@ export async function freeBytes(dir: string): Promise<number | undefined> {
   }
 }
 
-/**
- * "storage full on the server: <what> needs about N bytes; F bytes are free" (or "could not be saved" when
- * the need is unknown).
- */
+/** "storage full on the server: <what> needs about 3.4 MB; 20 KB is free on the server" (model's one phrasing). */
 export function storageFullMessage(what: string, neededBytes: number | undefined, free: number | undefined): string {
-  const freeText = free === undefined ? 'the free space could not be read' : `${free} bytes are free`;
-  const need = neededBytes === undefined ? 'could not be saved' : `needs about ${Math.max(0, Math.round(neededBytes))} bytes`;
-  return `storage full on the server: ${what} ${need}; ${freeText}`;
+  return `storage full on the server: ${neededAgainstFree(what, neededBytes, free, 'on the server')}`;
 }

@@ -2,6 +2,7 @@
 
 import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
+import { freeInWords, neededInWords } from '../model/storage-full.ts';
 
 /** Free and used bytes from `navigator.storage.estimate()`; undefined where the API is missing. */
 export interface StorageFigures {
@@ -35,7 +36,7 @@ export function hasRoomFor(estimatedBytes: number, storage: StorageFigures | und
  */
 export function storageFullMessage(refusedBytes: number, archiveBytes: number, storage: StorageFigures | undefined): string {
   const free = storage
-    ? `${formatBytes(storage.freeBytes)} is free for this app (${formatBytes(storage.usageBytes)} used of ${formatBytes(storage.quotaBytes)})`
+    ? `${freeInWords(storage.freeBytes, 'for this app')} (${formatBytes(storage.usageBytes)} used of ${formatBytes(storage.quotaBytes)})`
     : 'the browser does not say how much is free';
   return `the browser refused to write ${formatBytes(refusedBytes)} more after ${formatBytes(archiveBytes)} of the archive; ${free}`;
 }
@@ -61,5 +62,5 @@ export function isQuotaExceeded(error: unknown): boolean {
  */
 export function withNeededBytes(error: unknown, neededBytes: number | undefined): unknown {
   if (neededBytes === undefined || !(error instanceof ExportError) || error.code !== 'QUOTA_EXCEEDED') return error;
-  return new ExportError('QUOTA_EXCEEDED', `${error.message}; this export needs about ${formatBytes(neededBytes)} in all`, { cause: error, retryable: error.retryable });
+  return new ExportError('QUOTA_EXCEEDED', `${error.message}; ${neededInWords('this export', neededBytes)} in all`, { cause: error, retryable: error.retryable });
 }

@@ -13,6 +13,7 @@ import { openSnapshot, takeSnapshot, type RecordsSnapshot } from './record-fetch
 import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
+import { neededAgainstFree } from '../model/storage-full.ts';
 import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../node/sha256.ts';
 import { installNodeEntryCodec } from '../node/entry-codec.ts';
@@ -70,7 +71,7 @@ async function run(): Promise<void> {
     // An archive that cannot fit is not started: filling the disk would fail everyone else's writes too.
     const free = input.s3 ? undefined : await freeBytes(input.filesDir);
     if (free !== undefined && plan.estimatedBytes > free) {
-      throw new NotEnoughSpaceError(`the export would be about ${plan.estimatedBytes} bytes; ${free} bytes are free`);
+      throw new NotEnoughSpaceError(neededAgainstFree('this export', plan.estimatedBytes, free, 'on the server'));
     }
   };
   let snapshot = await openSnapshot(input.spoolDir);

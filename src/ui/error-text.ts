@@ -1,7 +1,8 @@
 // Errors a person can meet, in words with a way forward. The engine's codes are mapped here, nowhere else.
 
 import { ExportError } from '../model/errors.ts';
-import { formatBytes } from './format.ts';
+import { asSentence } from '../model/sentence.ts';
+import { neededAgainstFree } from '../model/storage-full.ts';
 import type { StorageFigures } from '../platform/storage.ts';
 
 export interface ErrorText {
@@ -28,8 +29,8 @@ export function describeError(error: unknown, context: { storage?: StorageFigure
       const { storage, neededBytes } = context;
       // Without figures from this page, the worker's own words carry them (refused, written, free, needed).
       const figures = storage
-        ? ` This export needs about ${formatBytes(neededBytes ?? 0)}; ${formatBytes(storage.freeBytes)} is free for this app.`
-        : message ? ` ${message.replace(/^./, (c) => c.toUpperCase())}.` : '';
+        ? ` ${asSentence(neededAgainstFree('this export', neededBytes ?? 0, storage.freeBytes, 'for this app'))}`
+        : message ? ` ${asSentence(message)}` : '';
       return {
         title: 'Storage is full',
         detail: `The device ran out of space while writing the zip.${figures}`,

@@ -26,7 +26,7 @@ test('storage full: the preview says how much the export needs and how much is f
   await loadSmallDemo(page);
   await chooseYearExport(page, /App storage, then download/);
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText(/Not enough space: this export needs about [\d.]+ [KM]B, and 20 KB is free for this app/);
+  await expect(alert).toContainText(/Not enough space: this export needs about [\d.]+ [KM]B; 20 KB is free for this app\./);
   await expect(alert).toContainText('Delete old exports in History or save to a file you choose.');
 });
 

@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, truncate, writeFile } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/model/byte-size.ts';
 import { serializeTrackLine } from '../../src/model/jsonl.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
@@ -108,8 +109,7 @@ describe.skipIf(!isRoot)('server on a full data disk (a real 8 MiB tmpfs)', () =
     expect(view.status, server.output).toBe('FAILED');
     const error = view.error as { code: string; message: string };
     expect(error.message).toMatch(/^storage full on the server: /);
-    expect(error.message).toMatch(/needs about \d+ bytes/);
-    expect(error.message).toMatch(/\d+ bytes are free/);
+    expect(error.message).toMatch(/needs about [\d.]+ [KMG]?B; [\d.]+ [KMG]?B is free on the server$/);
 
     // Still up for everyone. The failed job's cleanup gave back its space; the other writer takes it again.
     await fillDisk(filler);
@@ -119,7 +119,7 @@ describe.skipIf(!isRoot)('server on a full data disk (a real 8 MiB tmpfs)', () =
     expect(refused.status).toBe(507);
     const problem = (await refused.json()) as { error: { code: string; message: string } };
     expect(problem.error.code).toBe('storage_full');
-    expect(problem.error.message).toMatch(/storage full on the server.*\d+ bytes are free/);
+    expect(problem.error.message).toMatch(/^storage full on the server: this request could not be saved; [\d.]+ [KMG]?B is free on the server\. Nothing was saved; try again later$/);
     expect(((await (await server.fetch('/api/exports', bob)).json()) as { exports: unknown[] }).exports).toEqual([]);
 
     // Space back: Bob's one allowed slot is free (no ghost job holds it) and his export completes.
@@ -166,15 +166,21 @@ describe.skipIf(!isRoot)('server on a nearly full data disk (a real 8 MiB tmpfs)
       expect(view.status).toBe('FAILED');
       const { code, message } = view.error as { code: string; message: string };
       expect(code).toBe('QUOTA_EXCEEDED');
-      const [, needed, free] = /^storage full on the server: this export needs about (\d+) bytes; (\d+) bytes are free$/.exec(message) ?? [];
-      expect(Number(needed)).toBe(view.estimatedBytes);
-      expect(Number(free)).toBeLessThan(Number(needed));
+      const [, needed, free] = /^storage full on the server: this export needs about ([\d.]+ [KMG]?B); ([\d.]+ [KMG]?B) is free on the server$/.exec(message) ?? [];
+      expect(needed).toBe(formatBytes(view.estimatedBytes as number));
+      expect(bytesOf(free)).toBeLessThan(view.estimatedBytes as number);
       expect(api.requests.filter((r) => r.path.endsWith('/samples'))).toEqual([]);
     } finally {
       await rm(filler, { force: true });
     }
   }, 120_000);
 });
+
+/** "1.3 MB" back to bytes, as far as its rounding allows. */
+function bytesOf(size: string): number {
+  const [value, unit] = size.split(' ');
+  return Number(value) * 1000 ** ['B', 'KB', 'MB', 'GB'].indexOf(unit);
+}
 
 describe('the track spool and the export size limit', () => {
   it('counts the spool with the archive: an export under the limit whose spool takes it over ends QUOTA_EXCEEDED', async () => {

@@ -5,6 +5,8 @@ import { useId, useState } from 'react';
 import type { ExportRequest } from '../../model/request.ts';
 import { canUsePush, subscribeToServerPush } from '../../platform/push.ts';
 import { formatBytes } from '../format.ts';
+import { asSentence } from '../../model/sentence.ts';
+import { neededAgainstFree } from '../../model/storage-full.ts';
 import { loadConnection } from '../connection.ts';
 import { serverConnection, startServerExport } from '../server-exports.ts';
 
@@ -14,7 +16,7 @@ export function fallbackReason(estimatedBytes: number, freeBytes: number | undef
     return `This export needs about ${formatBytes(estimatedBytes)}, more than the ${formatBytes(deviceLimitBytes)} you allowed on this device.`;
   }
   if (freeBytes !== undefined && estimatedBytes > freeBytes) {
-    return `This export needs about ${formatBytes(estimatedBytes)}, and only ${formatBytes(freeBytes)} is free for this app on this device.`;
+    return asSentence(neededAgainstFree('this export', estimatedBytes, freeBytes, 'for this app on this device'));
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import { ServerFallbackOffer } from '../components/ServerFallbackOffer.tsx';
 import { TemplatePicker } from '../components/TemplatePicker.tsx';
 import { PlanPreview } from '../components/PlanPreview.tsx';
 import type { ExportTemplate } from '../../jobs/templates.ts';
+import { neededAgainstFree } from '../../model/storage-full.ts';
 
 const FIELD_SUGGESTIONS = ['name', 'sport', 'category', 'totals.distanceM', 'totals.elapsedS', 'totals.avgHeartRateBpm', 'recordType', 'title', 'fields.amount', 'fields.project'];
 const OP_LABELS: Record<FieldCondition['op'], string> = { eq: 'equals', contains: 'contains', gt: 'greater than', lt: 'less than' };
@@ -299,7 +300,7 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
           <p>Estimated time: about {formatDuration(preview.plan.estimatedSeconds)}.</p>
           {method.isHeldInMemory && <p className="warning">The whole zip (about {formatBytes(preview.plan.estimatedBytes)}) is held in memory on this browser.</p>}
           {needsSpace && preview.storage && (
-            <p className="error" role="alert">Not enough space: this export needs about {formatBytes(preview.plan.estimatedBytes)}, and {formatBytes(preview.storage.freeBytes)} is free for this app. Delete old exports in History or save to a file you choose.</p>
+            <p className="error" role="alert">Not enough space: {neededAgainstFree('this export', preview.plan.estimatedBytes, preview.storage.freeBytes, 'for this app')}. Delete old exports in History or save to a file you choose.</p>
           )}
           {method.kind === 'picker' && isResumablePossible && (
             <fieldset className="write-mode">

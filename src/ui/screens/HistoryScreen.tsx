@@ -10,6 +10,7 @@ import { LOCKED_TEXT } from '../../engine/verify-words.ts';
 import { downloadFile } from '../../platform/save.ts';
 import { bridge, readDb } from '../services.ts';
 import { formatBytes, formatCount, formatDate, formatDateTime, fromDateInput } from '../format.ts';
+import { asSentence } from '../../model/sentence.ts';
 import { ShareButton } from '../components/ShareButton.tsx';
 import { BackgroundJobsPanel } from '../components/BackgroundJobsPanel.tsx';
 import { ServerExportsList } from '../components/ServerExportsList.tsx';
@@ -122,7 +123,7 @@ function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<strin
 
 /** What a verify found, in words; an encrypted export without its password is not called damaged. */
 function verifyNote(report: VerifyReport): string {
-  if (report.locked) return `${LOCKED_TEXT[report.locked].replace(/^./, (c) => c.toUpperCase())}.`;
+  if (report.locked) return asSentence(LOCKED_TEXT[report.locked]);
   const what = report.encrypted ? 'files of the encrypted export' : 'files';
   return report.ok ? `Verified: ${report.filesChecked} ${what} match the manifest.` : `Verify found ${report.problems.length} problem(s): ${report.problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}`;
 }
