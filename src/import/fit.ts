@@ -2,7 +2,7 @@
 
 import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
 import { ExportError } from '../model/errors.ts';
-import type { DeviceInfo, Pause, Totals } from '../model/records.ts';
+import type { Channel, DeviceInfo, Pause, Totals } from '../model/records.ts';
 import { assembleActivity, type LapInput } from './assemble.ts';
 import { sportOfFit } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
@@ -18,6 +18,31 @@ const SEMICIRCLES_TO_DEG = 180 / 2 ** 31;
 const MAX_UTC_OFFSET_MIN = 14 * 60;
 
 type FitMesg = Record<string, unknown>;
+
+/** Global message number of `record` (FIT Profile, mesg_num). */
+const RECORD_MESG_NUM = 20;
+/**
+ * `record` field numbers (FIT Profile) a developer field may declare as its native field, with the sample
+ * channel each fills: position_lat 0, position_long 1, altitude 2, heart_rate 3, cadence 4, distance 5,
+ * speed 6, power 7, temperature 13, enhanced_speed 73, enhanced_altitude 78.
+ */
+const RECORD_NATIVE_CHANNELS: Record<number, Channel> = {
+  0: 'lat', 1: 'lon', 2: 'altitudeM', 3: 'heartRateBpm', 4: 'cadenceRpm', 5: 'distanceM', 6: 'speedMps', 7: 'powerW',
+  13: 'temperatureC', 73: 'speedMps', 78: 'altitudeM',
+};
+/** Totals the device works out from a channel: a 0 there is a placeholder when the channel came from a developer field. */
+const TOTALS_OF_CHANNEL: Partial<Record<Channel, (keyof Totals)[]>> = {
+  distanceM: ['distanceM', 'avgSpeedMps', 'maxSpeedMps'], speedMps: ['avgSpeedMps', 'maxSpeedMps'],
+  powerW: ['avgPowerW', 'maxPowerW'], heartRateBpm: ['avgHeartRateBpm', 'maxHeartRateBpm'], cadenceRpm: ['avgCadenceRpm', 'maxCadenceRpm'],
+};
+
+/** A developer field that declares a native `record` field (`field_description.native_mesg_num` 20 and `native_field_num`). */
+interface NativeOverride {
+  channel: Channel;
+  /** The field description's own scale and offset: value = raw / scale − offset (FIT Protocol, "Scale/Offset"). */
+  scale: number;
+  offset: number;
+}
 
 /** Options of `importFit`. */
 export interface FitImportOptions {
@@ -95,6 +120,44 @@ function totalsOf(mesg: FitMesg): Partial<Totals> {
     avgSpeedMps: num(mesg, 'enhancedAvgSpeed', 'avgSpeed'),
     maxSpeedMps: num(mesg, 'enhancedMaxSpeed', 'maxSpeed'),
   };
+}
+
+/** Developer fields (by the SDK's field key) that stand in for a native `record` field. */
+function nativeOverridesOf(fieldDescriptions: readonly FitMesg[]): Map<string, NativeOverride> {
+  const overrides = new Map<string, NativeOverride>();
+  for (const description of fieldDescriptions) {
+    const fieldNum = num(description, 'nativeFieldNum');
+    const channel = fieldNum === undefined ? undefined : RECORD_NATIVE_CHANNELS[fieldNum];
+    if (num(description, 'nativeMesgNum') !== RECORD_MESG_NUM || !channel || description.key === undefined) continue;
+    const scale = num(description, 'scale');
+    overrides.set(String(description.key), { channel, scale: scale && scale > 0 ? scale : 1, offset: num(description, 'offset') ?? 0 });
+  }
+  return overrides;
+}
+
+/**
+ * Replaces the sample's channels with the developer fields that declare them as their native field (Stryd power,
+ * Connect IQ distance and speed): the app writing them means them as the value, and the native one is then often
+ * missing or a placeholder 0. Adds each channel it set to `overridden`.
+ */
+function applyNativeOverrides(sample: Sample, record: FitMesg, overrides: ReadonlyMap<string, NativeOverride>, overridden: Set<Channel>): void {
+  const developerFields = record.developerFields as Record<string, unknown> | undefined;
+  if (!developerFields) return;
+  for (const [key, raw] of Object.entries(developerFields)) {
+    const override = overrides.get(key);
+    if (!override || typeof raw !== 'number' || !Number.isFinite(raw)) continue;
+    let value = raw / override.scale - override.offset;
+    if (override.channel === 'lat' || override.channel === 'lon') value *= SEMICIRCLES_TO_DEG;
+    sample[override.channel] = value;
+    overridden.add(override.channel);
+  }
+}
+
+/** The file's totals without the zeros a device wrote for channels that only its developer fields carry. */
+function withoutPlaceholderZeros(totals: Partial<Totals>, overridden: ReadonlySet<Channel>): Partial<Totals> {
+  const kept = { ...totals };
+  for (const channel of overridden) for (const key of TOTALS_OF_CHANNEL[channel] ?? []) if (kept[key] === 0) delete kept[key];
+  return kept;
 }
 
 function sampleOf(record: FitMesg, timeMs: number): Sample {
@@ -184,16 +247,20 @@ export function importFit(bytes: Uint8Array, options: FitImportOptions): Importe
   const spans: FitMesg[] = sessions.length ? sessions : [{ sport: m.sportMesgs?.[0]?.sport ?? 'generic', subSport: m.sportMesgs?.[0]?.subSport }];
   const starts = sessions.map((s) => timeMsOf(s.startTime)!);
   const builders = spans.map(() => new TrackBuilder());
+  const overrides = nativeOverridesOf(m.fieldDescriptionMesgs ?? []);
+  const overridden = new Set<Channel>();
   for (const record of records) {
     const timeMs = timeMsOf(record.timestamp);
     if (timeMs === undefined) continue;
-    builders[spanIndex(starts, timeMs)].push(sampleOf(record, timeMs));
+    const sample = sampleOf(record, timeMs);
+    if (overrides.size) applyNativeOverrides(sample, record, overrides, overridden);
+    builders[spanIndex(starts, timeMs)].push(sample);
   }
   const laps: LapInput[][] = spans.map(() => []);
   for (const lap of m.lapMesgs ?? []) {
     const startTimeMs = timeMsOf(lap.startTime);
     if (startTimeMs === undefined) continue;
-    laps[spanIndex(starts, startTimeMs)].push({ startTimeMs, totals: totalsOf(lap) });
+    laps[spanIndex(starts, startTimeMs)].push({ startTimeMs, totals: withoutPlaceholderZeros(totalsOf(lap), overridden) });
   }
   const pauses: Pause[][] = spans.map(() => []);
   for (const pause of pausesOf(m.eventMesgs ?? [])) pauses[spanIndex(starts, pause.startMs)].push(pause);
@@ -216,7 +283,7 @@ export function importFit(bytes: Uint8Array, options: FitImportOptions): Importe
       subSport,
       startTimeMs,
       utcOffsetMin,
-      fileTotals: sessions.length ? totalsOf(span) : {},
+      fileTotals: sessions.length ? withoutPlaceholderZeros(totalsOf(span), overridden) : {},
       laps: laps[i],
       pauses: pauses[i],
       device,

@@ -42,8 +42,22 @@ export class TrackBuilder {
     return this.length;
   }
 
-  /** Appends one sample; non-finite channel values are stored as missing. */
+  /**
+   * Appends one sample; non-finite channel values are stored as missing. A sample with the same time as the
+   * last one is merged into it instead: devices that write position and sensors as separate records of one
+   * second (Suunto, some FIT writers) would otherwise give two half-empty samples per second, and exports
+   * that keep one point per time would lose elevation or heart rate. Where both carry a channel, the later
+   * value wins (it is the newer reading, and cumulative distance only grows).
+   */
   push(sample: Sample): void {
+    if (this.length > 0 && sample.timeMs === this.timeAt(this.length - 1)) {
+      const index = this.length - 1;
+      for (const channel of CHANNELS) {
+        const value = sample[channel];
+        if (value !== undefined && Number.isFinite(value)) this.columns.get(channel)!.set(index, value);
+      }
+      return;
+    }
     const index = this.length++;
     this.columns.get('timeMs')!.set(index, sample.timeMs);
     for (const channel of CHANNELS) {

@@ -125,6 +125,16 @@ describe('importGpx details', () => {
     expectValid(imported);
   });
 
+  it('merges points of the same time written apart (position, then sensors) into one sample', async () => {
+    const at = (s: number) => `<time>2024-05-01T06:00:0${s}Z</time>`;
+    const pairs = [0, 1, 2].map((s) => `<trkpt lat="47.1" lon="8.${s}">${at(s)}</trkpt>`
+      + `<trkpt lat="47.1" lon="8.${s}"><ele>${400 + s}</ele>${at(s)}<extensions><g:TrackPointExtension><g:hr>${130 + s}</g:hr></g:TrackPointExtension></extensions></trkpt>`).join('');
+    const [{ activity, chunks }] = await gpx(`${head}<trk><trkseg>${pairs}</trkseg></trk></gpx>`);
+    expect(activity.sampleCount).toBe(3);
+    expect(Array.from(chunks[0].altitudeM!)).toEqual([400, 401, 402]);
+    expect(Array.from(chunks[0].heartRateBpm!)).toEqual([130, 131, 132]);
+  });
+
   it('names the first ten dropped points and counts the rest', async () => {
     const bad = Array.from({ length: 25 }, (_, i) => `<trkpt lat="100" lon="8"><time>2024-05-01T06:01:${String(i).padStart(2, '0')}Z</time></trkpt>`).join('');
     const [imported] = await gpx(`${head}<trk><trkseg>${point(0)}${bad}${point(1)}</trkseg></trk></gpx>`);
@@ -146,7 +156,10 @@ describe('importTcx on the real corpus', () => {
       const file = corpusPath('tcx', name);
       const [imported, ...rest] = await importTcx(streamBytes(readCorpus('tcx', name)), { fileName: name, nowMs: NOW_MS });
       expect(rest).toEqual([]);
-      expect(imported.activity.sampleCount).toBe(xpathNumber(file, "count(//*[local-name()='Activities']//*[local-name()='Trackpoint'][*[local-name()='Time']])"));
+      // Trackpoints of the same time one after the other are one sample.
+      const trackpoint = "*[local-name()='Trackpoint']";
+      const time = "*[local-name()='Time']";
+      expect(imported.activity.sampleCount).toBe(xpathNumber(file, `count(//*[local-name()='Activities']//${trackpoint}[${time}][not(${time} = preceding::${trackpoint}[1]/${time})])`));
       const firstLap = execFileSync('xmllint', ['--xpath', "string((//*[local-name()='Lap'])[1]/@StartTime)", file], { encoding: 'utf8' });
       expect(imported.activity.startTimeMs).toBe(Date.parse(firstLap.trim()));
       // xmllint prints the sum with 6 significant digits, so compare to the metre.
