@@ -129,8 +129,13 @@ export class ZipArchive {
     // Bounded hand-over from zip.js's writer to this generator: zip.js waits while two chunks are unread.
     const pipe = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 2 }, { highWaterMark: 2 });
     let failure: unknown;
-    const done = entry.getData(pipe.writable, { ...ZIP_OPTIONS, signal: options.signal }).catch((error: unknown) => { failure = error; });
     const reader = pipe.readable.getReader();
+    // zip.js can fail before it ever writes or closes the pipe ("Entry data out of bounds"): cancelling the
+    // reader ends the pending read, so the loop below sees the failure instead of waiting forever.
+    const done = entry.getData(pipe.writable, { ...ZIP_OPTIONS, signal: options.signal }).catch((error: unknown) => {
+      failure = error;
+      void reader.cancel(error).catch(() => {});
+    });
     let size = 0;
     try {
       for (;;) {
