@@ -1,7 +1,7 @@
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { describe, expect, it } from 'vitest';
 import { readCorpus } from './corpus.test-helper.ts';
-import { activityFingerprint, dedupeActivities, importFiles, type ImportFile, type ImportItem } from './index.ts';
+import { dedupeActivities, importFiles, type ImportFile, type ImportItem } from './index.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const encoder = new TextEncoder();
@@ -148,16 +148,21 @@ describe('importFiles', () => {
     const { kept, skippedCount } = dedupeActivities(items);
     expect(skippedCount).toBe(5);
     expect(kept.map((i) => i.file)).toEqual(['a.fit', 'a.fit', 'a.fit', 'a.fit', 'a.fit', 'c.fit']);
-    const again = dedupeActivities(items.slice(10), kept.map((i) => activityFingerprint(i.activity)));
+    const again = dedupeActivities(items.slice(10), kept.map((i) => i.activity));
     expect(again).toEqual({ kept: [], skippedCount: 1 });
   });
 
-  it('fingerprints the same run identically from its FIT and its TCX', async () => {
+  it('keeps the same run once when it comes as FIT, TCX and GPX (the corpus has two such runs)', async () => {
     const items = (await collect([
       { name: 'r.fit', bytes: readCorpus('fit', 'run-6782987395.fit') },
       { name: 'r.tcx', bytes: readCorpus('tcx', 'run-6782987395.tcx') },
-    ])).flatMap((item) => (item.type === 'activity' ? [item.activity] : []));
-    expect(items.map((a) => activityFingerprint(a).split('|').slice(0, 2).join('|'))).toEqual(['1560591743|running', '1560591743|running']);
+      { name: 'r.gpx', bytes: readCorpus('gpx', 'run-6782987395.gpx') },
+      { name: 'v.gpx', bytes: readCorpus('gpx', 'run-2067489619.gpx') },
+      { name: 'v.fit', bytes: readCorpus('fit', 'vivoactivehr-run-2067489619.fit') },
+    ])).flatMap((item) => (item.type === 'activity' ? [item] : []));
+    expect(items).toHaveLength(5);
+    const { kept, skippedCount } = dedupeActivities(items);
+    expect({ files: kept.map((i) => i.file), skippedCount }).toEqual({ files: ['r.fit', 'v.gpx'], skippedCount: 3 });
   });
 });
 

@@ -16,7 +16,7 @@ import { findStravaIndex, isZipHeader, parseStravaIndex, REPEATED_NAME, ZipArchi
 
 export type { ImportFile, ImportItem, ImportOptions, ImportProgress, ImportedActivity } from './types.ts';
 export { blobRandomAccess, type RandomAccessSource } from './streaming-input.ts';
-export { activityFingerprint, dedupeActivities } from './dedupe.ts';
+export { dedupeActivities, DuplicateIndex, isSameWorkout } from './dedupe.ts';
 export { suggestMapping, detectOwnExport, readCsvHeaders, type CsvMapping, type CsvField, type CsvKind } from './csv.ts';
 
 /** Bytes looked at before choosing a parser; garbage is rejected after reading only this much. */

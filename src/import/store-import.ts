@@ -1,11 +1,11 @@
-// Imported items into the store: activities with their tracks and original files, duplicates skipped by
-// fingerprint, and one value per day for steps and weight chosen by source priority (never a sum).
+// Imported items into the store: activities with their tracks and original files, duplicates skipped (the same
+// workout from any format), and one value per day for steps and weight chosen by source priority (never a sum).
 
 import { isAbortError } from '../model/errors.ts';
 import type { DailySteps, TakeawayRecord, Weight } from '../model/records.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import { putActivity, putRecords } from '../store/queries.ts';
-import { activityFingerprint } from './dedupe.ts';
+import { DuplicateIndex } from './dedupe.ts';
 import type { ImportItem } from './types.ts';
 
 /** Classes of record source, for priorities: device files, the records API, CSV tables, anything else. */
@@ -44,7 +44,7 @@ export interface StoreImportResult {
   activities: number;
   /** Table records written (steps, weight, sleep, generic), counting one later replaced by a better source. */
   records: number;
-  /** Activities skipped because one with the same fingerprint (start, sport, duration) is already stored or came earlier. */
+  /** Activities skipped because the same workout (`isSameWorkout`) is already stored or came earlier. */
   skippedDuplicates: number;
   /** Steps or weight values left out or replaced because a higher-priority source has that day. */
   supersededRecords: number;
@@ -59,7 +59,8 @@ const RECORD_BATCH = 500;
 
 /**
  * Writes imported items into the store. Activities go through `putActivity`, their original file into
- * `originals`; an activity whose fingerprint (`activityFingerprint`) matches a stored or earlier one is skipped
+ * `originals`; an activity that is the same workout as a stored or earlier one (`isSameWorkout`: sport, start within
+ * seconds, overlapping time, whichever format each came from) is skipped
  * and counted. Steps (per `date`) and weight (per local day) from a different source than what the store has for
  * that day are decided by `priority`: the better source's value stays, the other is left out (or replaced),
  * never added up. Items of the same source replace by id. Error items are collected, and writing goes on.
@@ -69,8 +70,8 @@ export async function importIntoStore(
 ): Promise<StoreImportResult> {
   const priority = options.priority ?? DEFAULT_SOURCE_PRIORITY;
   const result: StoreImportResult = { activities: 0, records: 0, skippedDuplicates: 0, supersededRecords: 0, errors: [], warnings: [] };
-  const fingerprints = new Set<string>();
-  await db.activities.each((activity) => { fingerprints.add(activityFingerprint(activity)); });
+  const seen = new DuplicateIndex();
+  await db.activities.each((activity) => { seen.add(activity); });
   let pending: { file: string; record: TakeawayRecord }[] = [];
 
   const flush = async () => {
@@ -91,12 +92,11 @@ export async function importIntoStore(
       if (item.type === 'error') {
         result.errors.push({ file: item.file, message: item.message });
       } else if (item.type === 'activity') {
-        const fingerprint = activityFingerprint(item.activity);
-        if (fingerprints.has(fingerprint)) {
+        if (seen.has(item.activity)) {
           result.skippedDuplicates += 1;
           continue;
         }
-        fingerprints.add(fingerprint);
+        seen.add(item.activity);
         await putActivity(db, item.activity, item.chunks);
         if (item.original) await db.originals.put({ activityId: item.activity.id, name: item.original.name, bytes: item.original.bytes });
         result.activities += 1;

@@ -81,7 +81,7 @@ export interface ImportFileResult {
   file: string;
   activities: number;
   records: number;
-  /** Activities already stored (same start, sport and duration), left out. */
+  /** Activities already stored (the same workout: sport, start within seconds, overlapping time), left out. */
   skippedDuplicates: number;
   /** Steps or weight days a better source already has. */
   supersededRecords: number;
