@@ -15,8 +15,8 @@ export function partialPathOf(path: string): string {
   return `${path}.partial`;
 }
 
-export function fileSink(path: string): WritableStream<Uint8Array> {
-  const partialPath = partialPathOf(path);
+/** `partialPath` defaults to `<path>.partial`; writers that may race on one name (server workers) give their own. */
+export function fileSink(path: string, partialPath = partialPathOf(path)): WritableStream<Uint8Array> {
   let out: WriteStream | undefined;
   let failure: Error | undefined;
   const discard = async (): Promise<void> => {

@@ -7,8 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { verifyBearer, type Caller } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerJob, ServerJobView } from '../model/server-job.ts';
-import type { JobRunner } from './job-runner.ts';
-import type { JobStore } from './job-store.ts';
+import type { JobQueue, JobStore } from './job-store.ts';
 import { parsePushSubscription } from './push-body.ts';
 import type { PushService } from './push.ts';
 import type { TokenBuckets } from './rate-limit.ts';
@@ -22,7 +21,7 @@ export interface ServerServices {
   config: ServerConfig;
   store: JobStore;
   storage: ExportStorage;
-  runner: JobRunner;
+  runner: JobQueue;
   push: PushService;
   buckets: TokenBuckets;
   /** Clock, epoch ms; default Date.now. */
@@ -81,10 +80,6 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
       if (error instanceof BodyError) return problem(c, 400, 'invalid_body', error.message, error.field);
       throw error;
     }
-    if (runner.activeCount(userId) >= config.maxActiveJobsPerUser) {
-      c.header('Retry-After', String(BUSY_RETRY_AFTER_S));
-      return problem(c, 429, 'too_many_exports', `at most ${config.maxActiveJobsPerUser} exports may be waiting or running at once`);
-    }
     const createdAtMs = now();
     const id = crypto.randomUUID();
     const job: ServerJob = {
@@ -93,8 +88,11 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
       fileName: `takeaway-${new Date(request.createdAtMs).toISOString().slice(0, 10)}-${id.slice(0, 8)}.zip`,
       recordsToken: token,
     };
-    // A full disk refuses the row; create() then leaves no job behind, and onError answers 507.
-    await store.create(job);
+    // A full disk refuses the row; admit() then leaves no job behind, and onError answers 507.
+    if (!(await store.admit(job, config.maxActiveJobsPerUser))) {
+      c.header('Retry-After', String(BUSY_RETRY_AFTER_S));
+      return problem(c, 429, 'too_many_exports', `at most ${config.maxActiveJobsPerUser} exports may be waiting or running at once`);
+    }
     runner.enqueue(id);
     c.header('Location', `/api/exports/${id}`);
     return c.json({ id }, 202);
@@ -102,19 +100,19 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
 
   app.get('/api/exports', async (c) => {
     const { userId } = c.get('caller');
-    const views = await Promise.all(store.listByUser(userId).map((job) => viewOf(job)));
+    const views = await Promise.all((await store.listByUser(userId)).map((job) => viewOf(job)));
     return c.json({ exports: views });
   });
 
   app.get('/api/exports/:id', async (c) => {
-    const job = store.getOwned(c.req.param('id'), c.get('caller').userId);
+    const job = await store.getOwned(c.req.param('id'), c.get('caller').userId);
     if (!job) return notFound(c);
     return c.json(await viewOf(job));
   });
 
   app.get('/api/exports/:id/download', async (c) => {
     const { userId } = c.get('caller');
-    const job = store.getOwned(c.req.param('id'), userId);
+    const job = await store.getOwned(c.req.param('id'), userId);
     if (!job) return notFound(c);
     const expiresAtMs = Number(c.req.query('exp'));
     const signature = c.req.query('sig') ?? '';
@@ -137,7 +135,7 @@ export function createApp(services: ServerServices): Hono<AppEnv> {
   });
 
   app.delete('/api/exports/:id', async (c) => {
-    const job = store.getOwned(c.req.param('id'), c.get('caller').userId);
+    const job = await store.getOwned(c.req.param('id'), c.get('caller').userId);
     if (!job) return notFound(c);
     await runner.cancel(job.id);
     await store.delete(job.id);

@@ -61,6 +61,17 @@ export interface ServerConfig {
    * Env TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS=1; never set in production.
    */
   pushAllowLoopbackForTests: boolean;
+  /**
+   * Scaled mode (docs/server.md): PostgreSQL holds the job table and is the queue, any number of instances share
+   * it. Env TAKEAWAY_DATABASE_URL; unset, the server is the embedded single process on JSON files.
+   */
+  databaseUrl?: string;
+  /** Scaled mode: how long a worker's claim on a job lasts without a heartbeat, ms. Env TAKEAWAY_LEASE_S, default 30. */
+  leaseMs: number;
+  /** Scaled mode: jobs of one person running at once on all workers together. Env TAKEAWAY_MAX_RUNNING_PER_USER, default 2. */
+  maxRunningPerUser: number;
+  /** Scaled mode: how often an idle worker looks for a job, ms. Env TAKEAWAY_POLL_MS, default 1000. */
+  pollMs: number;
 }
 
 /** Timeouts and outage handling of the jobs' records-API calls, ms. */
@@ -79,7 +90,9 @@ const DAY_MS = 86_400_000;
 export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
   const dataDir = path.resolve(env.TAKEAWAY_DATA_DIR || '.takeaway-server');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const secrets = await loadSecrets(dataDir);
+  const databaseUrl = env.TAKEAWAY_DATABASE_URL || undefined;
+  // Instances of the scaled mode must agree on every key; one made up by each would split them apart.
+  const secrets = databaseUrl ? secretsFromEnv(env) : await loadSecrets(dataDir);
   const host = env.HOST || '127.0.0.1';
   const port = numberEnv(env, 'PORT', 8787);
   return {
@@ -115,6 +128,25 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     publicUrl: env.TAKEAWAY_PUBLIC_URL || `http://${host}:${port}`,
     s3: s3Options(env),
     pushAllowLoopbackForTests: env.TAKEAWAY_PUSH_ALLOW_LOOPBACK_FOR_TESTS === '1',
+    databaseUrl,
+    leaseMs: numberEnv(env, 'TAKEAWAY_LEASE_S', 30) * 1000,
+    pollMs: numberEnv(env, 'TAKEAWAY_POLL_MS', 1000),
+    maxRunningPerUser: numberEnv(env, 'TAKEAWAY_MAX_RUNNING_PER_USER', 2),
+  };
+}
+
+/** Scaled mode takes every secret from the environment, or refuses to start and says which are missing. */
+function secretsFromEnv(env: NodeJS.ProcessEnv): ServerSecrets {
+  const names = ['TAKEAWAY_JWT_SECRET', 'TAKEAWAY_LINK_SECRET', 'TAKEAWAY_VAPID_PUBLIC_KEY', 'TAKEAWAY_VAPID_PRIVATE_KEY'] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new RangeError(`TAKEAWAY_DATABASE_URL is set (scaled mode), so every instance needs the same secrets from the environment; missing: ${missing.join(', ')} (docs/server.md "Scaled mode")`);
+  }
+  return {
+    jwtSecret: env.TAKEAWAY_JWT_SECRET!,
+    linkSecret: env.TAKEAWAY_LINK_SECRET!,
+    vapidPublicKey: env.TAKEAWAY_VAPID_PUBLIC_KEY!,
+    vapidPrivateKey: env.TAKEAWAY_VAPID_PRIVATE_KEY!,
   };
 }
 

@@ -14,7 +14,7 @@ import { S3ExportStorage } from './s3-storage.ts';
 import { FileExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
 import { neededAgainstFree } from '../model/storage-full.ts';
-import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
+import type { ExportWorkerCommand, ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 import { installNodeSha256 } from '../node/sha256.ts';
 import { installNodeEntryCodec } from '../node/entry-codec.ts';
 
@@ -43,7 +43,20 @@ function countSpool(bytes: number): void {
   checkSizeLimit();
 }
 
-/** The storage sink, counting what reaches it against the size limit. */
+/** Asks the runner whether the archive may be stored and waits for its yes (a no terminates this thread). */
+function commitGranted(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (command: ExportWorkerCommand): void => {
+      if (command.type !== 'commit') return;
+      parentPort!.off('message', onMessage);
+      resolve();
+    };
+    parentPort!.on('message', onMessage);
+    post({ type: 'committing' });
+  });
+}
+
+/** The storage sink, counting what reaches it against the size limit; it stores the archive once the runner agrees. */
 function sizeLimitedSink(inner: WritableStream<Uint8Array>): WritableStream<Uint8Array> {
   const writer = inner.getWriter();
   return new WritableStream<Uint8Array>({
@@ -52,7 +65,10 @@ function sizeLimitedSink(inner: WritableStream<Uint8Array>): WritableStream<Uint
       checkSizeLimit();
       await writer.write(chunk);
     },
-    close: () => writer.close(),
+    close: async () => {
+      await commitGranted();
+      await writer.close();
+    },
     abort: (reason) => writer.abort(reason),
   });
 }
@@ -82,7 +98,7 @@ async function run(): Promise<void> {
     snapshot = await freshSnapshot(signal, planAndCheck);
   }
   const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
-  const result = await runExport(input.request, snapshot.source, sizeLimitedSink(storage.createSink(input.jobId)), {
+  const result = await runExport(input.request, snapshot.source, sizeLimitedSink(storage.createSink(input.jobId, input.attempt)), {
     registry: FORMAT_REGISTRY,
     plan,
     skipped: snapshot.skipped,

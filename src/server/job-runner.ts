@@ -8,23 +8,42 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
 import { ACTIVE_STATUSES, type ServerJob } from '../model/server-job.ts';
-import type { JobStore } from './job-store.ts';
+import type { FileJobStore } from './file-job-store.ts';
+import type { JobQueue } from './job-store.ts';
 import type { ExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, storageFullMessage } from '../node/storage-full.ts';
-import type { ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
+import type { ExportWorkerCommand, ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
 
 /** Called when a job ends (COMPLETED or FAILED), e.g. to send a push message. Errors are logged, not thrown. */
 export type JobFinishedListener = (job: ServerJob) => Promise<void>;
 
 /** How often progress reaches the disk, at most; the in-memory row is always current. */
-const PROGRESS_WRITE_INTERVAL_MS = 500;
+export const PROGRESS_WRITE_INTERVAL_MS = 500;
 /** A job that failed this many times in a row (crashes of the whole process included) stays FAILED. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 
-const BOOT_URL = new URL('./worker-boot.mjs', import.meta.url);
+/** The file a worker thread starts from (it loads export-worker.ts through tsx). */
+export const BOOT_URL = new URL('./worker-boot.mjs', import.meta.url);
 const ENTRY_URL = new URL('./export-worker.ts', import.meta.url).href;
 
-export class JobRunner {
+/** What an export worker thread is started with, in either mode; `attempt` names its partial archive. */
+export function exportWorkerInput(config: ServerConfig, job: ServerJob, spoolDir: string, recordsToken: string | undefined, attempt?: number): ExportWorkerInput {
+  return {
+    entry: ENTRY_URL,
+    jobId: job.id,
+    request: job.request,
+    recordsApiUrl: config.recordsApiUrl,
+    recordsApi: config.recordsApi,
+    recordsToken,
+    filesDir: path.join(config.dataDir, 'files'),
+    s3: config.s3,
+    spoolDir,
+    maxExportBytes: config.maxExportBytes,
+    attempt,
+  };
+}
+
+export class JobRunner implements JobQueue {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, Worker>();
   /** Jobs whose attempt is being written, before their worker exists (they hold a slot). */
@@ -32,7 +51,7 @@ export class JobRunner {
   private stopped = false;
 
   constructor(
-    private readonly store: JobStore,
+    private readonly store: FileJobStore,
     private readonly storage: ExportStorage,
     private readonly config: ServerConfig,
     private readonly onFinished: JobFinishedListener,
@@ -97,11 +116,6 @@ export class JobRunner {
     await rm(this.spoolDirOf(id), { recursive: true, force: true });
   }
 
-  /** Active (INITIATED or PROCESSING) jobs of a user. */
-  activeCount(userId: string): number {
-    return this.store.listByUser(userId).filter((j) => ACTIVE_STATUSES.includes(j.status)).length;
-  }
-
   /** Terminates every worker (their jobs stay PROCESSING on disk and are retried at the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -132,18 +146,7 @@ export class JobRunner {
       return;
     }
     if (!this.starting.delete(id) || this.stopped) return; // cancelled or stopped meanwhile
-    const input: ExportWorkerInput = {
-      entry: ENTRY_URL,
-      jobId: id,
-      request: job.request,
-      recordsApiUrl: this.config.recordsApiUrl,
-      recordsApi: this.config.recordsApi,
-      recordsToken,
-      filesDir: path.join(this.config.dataDir, 'files'),
-      s3: this.config.s3,
-      spoolDir: this.spoolDirOf(id),
-      maxExportBytes: this.config.maxExportBytes,
-    };
+    const input = exportWorkerInput(this.config, job, this.spoolDirOf(id), recordsToken);
     const worker = new Worker(BOOT_URL, { workerData: input });
     this.running.set(id, worker);
     let lastWriteMs = 0;
@@ -205,6 +208,9 @@ export class JobRunner {
           }
           break;
         }
+        case 'committing':
+          worker.postMessage({ type: 'commit' } satisfies ExportWorkerCommand);
+          break;
         case 'done':
           if (!settle()) return;
           void this.end(id, {

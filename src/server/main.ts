@@ -7,9 +7,14 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { createApp } from './app.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
+import { FileJobStore } from './file-job-store.ts';
 import { JobRunner } from './job-runner.ts';
-import { JobStore } from './job-store.ts';
-import { PushService } from './push.ts';
+import type { JobQueue, JobStore } from './job-store.ts';
+import { drainOutbox } from './pg/outbox.ts';
+import { PgJobRunner } from './pg/pg-job-runner.ts';
+import { PgJobStore } from './pg/pg-job-store.ts';
+import { PushService, type PushPayload } from './push.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { sweepExpired } from './retention.ts';
 import { S3ExportStorage } from './s3-storage.ts';
@@ -29,22 +34,52 @@ export interface RunningServer {
 /** Loads the configuration, recovers unfinished jobs and listens. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const config = await loadServerConfig(env);
+  const scaled = config.databaseUrl !== undefined;
+  // The embedded server owns its data directory; scaled instances share the database instead.
+  const lock = scaled ? undefined : await lockDataDir(config.dataDir);
   let storage: ExportStorage;
   if (config.s3) {
     storage = new S3ExportStorage(config.s3);
   } else {
     const files = new FileExportStorage(path.join(config.dataDir, 'files'));
-    await files.init();
+    await files.init({ keepPartials: scaled });
     storage = files;
   }
-  const store = await JobStore.open(config.dataDir);
   const push = new PushService(path.join(config.dataDir, 'push'), config.vapid, { allowLoopback: config.pushAllowLoopbackForTests });
   await push.init();
   // Without TAKEAWAY_PUBLIC_URL, links point at the port actually bound (PORT=0 picks a free one when listening).
   let publicUrl = config.publicUrl;
-  const runner = new JobRunner(store, storage, config, async (job: ServerJob) => {
-    await push.notify(job.userId, { type: 'export-finished', exportId: job.id, status: job.status, url: `${publicUrl}/#/history?export=${job.id}` });
-  });
+  const payloadOf = (job: ServerJob): PushPayload => ({ type: 'export-finished', exportId: job.id, status: job.status, url: `${publicUrl}/#/history?export=${job.id}` });
+  let store: JobStore;
+  let runner: JobQueue & { stop(): Promise<void> };
+  let startRunner: () => Promise<void>;
+  let closeStore = async (): Promise<void> => undefined;
+  if (config.databaseUrl) {
+    const pgStore = await PgJobStore.open(config.databaseUrl);
+    let draining: Promise<unknown> | undefined;
+    const drain = (): void => {
+      draining ??= drainOutbox(pgStore, push).catch((error: unknown) => console.warn('push outbox:', error)).finally(() => { draining = undefined; });
+    };
+    const pgRunner = new PgJobRunner(pgStore, storage, config, payloadOf, drain);
+    const outboxTimer = setInterval(drain, config.pollMs);
+    outboxTimer.unref();
+    store = pgStore;
+    runner = pgRunner;
+    startRunner = async () => pgRunner.start();
+    closeStore = async () => {
+      clearInterval(outboxTimer);
+      await draining;
+      await pgStore.close();
+    };
+  } else {
+    const fileStore = await FileJobStore.open(config.dataDir);
+    const fileRunner = new JobRunner(fileStore, storage, config, async (job: ServerJob) => {
+      await push.notify(job.userId, payloadOf(job));
+    });
+    store = fileStore;
+    runner = fileRunner;
+    startRunner = () => fileRunner.recover();
+  }
   const buckets = new TokenBuckets(config.rateBurst, config.ratePerS);
   const app = createApp({ config, store, storage, runner, push, buckets });
 
@@ -55,7 +90,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
 
   await sweepExpired(store, storage, Date.now());
-  await runner.recover();
+  await startRunner();
   const sweepIntervalMs = Number(env.TAKEAWAY_SWEEP_INTERVAL_S || DEFAULT_SWEEP_INTERVAL_S) * 1000;
   const sweeper = setInterval(() => {
     buckets.prune();
@@ -76,12 +111,21 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       clearInterval(sweeper);
       await runner.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeStore();
+      await lock?.release();
     },
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/server/main.ts')) {
-  const running = await startServer();
+  const running = await startServer().catch((error: unknown) => {
+    // A setting or the data directory refused: say so in one line, no stack trace.
+    if (error instanceof RangeError || error instanceof DataDirLockedError) {
+      console.error(`takeaway-server: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  });
   // The line tests and scripts wait for; keep its shape.
   console.log(`takeaway-server listening on ${running.url} (data in ${running.config.dataDir})`);
   const shutdown = (): void => {

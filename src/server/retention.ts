@@ -12,7 +12,7 @@ export interface SweepResult {
 /** Deletes every job whose `expiresAtMs` is at or before `nowMs` (file first, then row), then orphan files. */
 export async function sweepExpired(store: JobStore, storage: ExportStorage, nowMs: number): Promise<SweepResult> {
   let jobsDeleted = 0;
-  for (const job of store.all()) {
+  for (const job of await store.all()) {
     if (job.expiresAtMs === undefined || job.expiresAtMs > nowMs) continue;
     await storage.delete(job.id);
     await store.delete(job.id);
@@ -20,7 +20,7 @@ export async function sweepExpired(store: JobStore, storage: ExportStorage, nowM
   }
   let orphansDeleted = 0;
   for (const key of await storage.list()) {
-    if (store.get(key)) continue;
+    if (await store.get(key)) continue;
     await storage.delete(key);
     orphansDeleted += 1;
   }

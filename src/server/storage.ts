@@ -13,8 +13,11 @@ import { fileSink } from '../node/file-sink.ts';
  * served (S3: a multipart upload completed on close and aborted on abort; files: `.partial` + rename).
  */
 export interface ExportStorage {
-  /** A stream that stores the bytes under `key` when closed; abort discards them. */
-  createSink(key: string): WritableStream<Uint8Array>;
+  /**
+   * A stream that stores the bytes under `key` when closed; abort discards them. `attempt` (the job's claim
+   * number) keeps the partial bytes of two workers on one job apart until one of them closes.
+   */
+  createSink(key: string, attempt?: number): WritableStream<Uint8Array>;
   /** Size in bytes of a complete object, or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
   /** The bytes of a complete object, or undefined when there is none. */
@@ -36,16 +39,21 @@ const KEY_PATTERN = /^[0-9a-f-]{36}$/;
 export class FileExportStorage implements ExportStorage {
   constructor(readonly dir: string) {}
 
-  /** Creates the directory and removes `.partial` files left by a process that died mid-write. */
-  async init(): Promise<void> {
+  /**
+   * Creates the directory and removes `.partial` files left by a process that died mid-write. In scaled mode
+   * (`keepPartials`) other instances may be writing them: a partial belongs to its job and goes with it.
+   */
+  async init(options: { keepPartials?: boolean } = {}): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    if (options.keepPartials) return;
     for (const name of await readdir(this.dir)) {
       if (name.endsWith('.partial')) await rm(path.join(this.dir, name), { force: true });
     }
   }
 
-  createSink(key: string): WritableStream<Uint8Array> {
-    return fileSink(this.pathOf(key));
+  createSink(key: string, attempt?: number): WritableStream<Uint8Array> {
+    const file = this.pathOf(key);
+    return fileSink(file, attempt === undefined ? undefined : `${file}.${attempt}.partial`);
   }
 
   async size(key: string): Promise<number | undefined> {
@@ -64,7 +72,10 @@ export class FileExportStorage implements ExportStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
-    await rm(`${this.pathOf(key)}.partial`, { force: true });
+    const file = this.pathOf(key);
+    const partials = (await readdir(this.dir).catch(() => [])).filter((n) => n.startsWith(`${key}.zip.`) && n.endsWith('.partial'));
+    for (const name of partials) await rm(path.join(this.dir, name), { force: true });
+    await rm(`${file}.partial`, { force: true });
   }
 
   async list(): Promise<string[]> {

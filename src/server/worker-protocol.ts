@@ -26,7 +26,12 @@ export interface ExportWorkerInput {
   spoolDir: string;
   /** Largest export accepted, by the plan's estimate, bytes. */
   maxExportBytes: number;
+  /** The job's claim number in scaled mode: names this attempt's partial archive (storage.ts createSink). */
+  attempt?: number;
 }
+
+/** From the runner to the worker: the archive may be stored (answers `committing`). */
+export type ExportWorkerCommand = { type: 'commit' };
 
 export type ExportWorkerMessage =
   /** The records snapshot is complete: the records token is no longer needed. */
@@ -36,6 +41,11 @@ export type ExportWorkerMessage =
   | { type: 'resumed' }
   | { type: 'planned'; estimatedBytes: number }
   | { type: 'progress'; progress: ServerJobProgress }
+  /**
+   * The archive is written and about to be stored under its key: the worker waits for `commit`. The runner of the
+   * scaled mode first checks that this worker still holds the job, so a worker that lost it never stores its bytes.
+   */
+  | { type: 'committing' }
   | { type: 'done'; sizeBytes: number; skippedCount: number }
   /** `storageFullNeededBytes` is set when a write found the disk full (the runner words the message). */
   | { type: 'failed'; code: string; message: string; retryable: boolean; storageFullNeededBytes?: number };

@@ -52,3 +52,16 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** The environment of a scaled-mode instance on `databaseUrl`: every secret from the environment, short leases. */
+export function scaledEnv(databaseUrl: string, vapid: { publicKey: string; privateKey: string }): Record<string, string> {
+  return {
+    TAKEAWAY_DATABASE_URL: databaseUrl,
+    TAKEAWAY_LINK_SECRET: 'test-link-secret-for-scaled-mode-tests',
+    TAKEAWAY_VAPID_PUBLIC_KEY: vapid.publicKey,
+    TAKEAWAY_VAPID_PRIVATE_KEY: vapid.privateKey,
+    TAKEAWAY_POLL_MS: '100',
+    TAKEAWAY_RATE_BURST: '100000',
+    TAKEAWAY_RATE_PER_S: '100000',
+  };
+}

@@ -138,6 +138,11 @@ export class ServerProcess {
     await exited;
   }
 
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT: a process that stalls and wakes up again). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** fetch against the server with a bearer token. */
   fetch(pathAndQuery: string, token: string | undefined, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
