@@ -1,8 +1,10 @@
 // FIT files built from the structures the FIT profile documents, one per class of real-device data the import must keep.
 
-import { Profile } from '@garmin/fitsdk';
+import { CrcCalculator, Decoder, Profile, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
+import { readCorpus } from './corpus.test-helper.ts';
+import { expandCompressedTimestamps } from './fit-compressed.ts';
 import { encodeFit, fitSeconds, semicircles } from './fit-encode.test-helper.ts';
 import { importFit } from './fit.ts';
 import type { ImportedActivity } from './types.ts';
@@ -64,5 +66,89 @@ describe('FIT records of the same second written apart', () => {
     expect(Array.from(chunks[0].altitudeM!)).toEqual([400, 401, 402, 403, 404]);
     expect(chunks[0].lat!.every((lat) => lat > 46.9)).toBe(true);
     expectValid(activities);
+  });
+});
+
+/** A FIT file written byte by byte as the FIT Protocol lays it out: 14-byte header, records, CRC. */
+function rawFit(records: number[][]): Uint8Array {
+  const data = records.flat();
+  const file = new Uint8Array(14 + data.length + 2);
+  file.set([14, 0x20, 0x34, 0x08], 0);
+  new DataView(file.buffer).setUint32(4, data.length, true);
+  file.set([0x2e, 0x46, 0x49, 0x54], 8);
+  const headerCrc = CrcCalculator.calculateCRC(file, 0, 12);
+  file.set([headerCrc & 0xff, headerCrc >> 8], 12);
+  file.set(data, 14);
+  const crc = CrcCalculator.calculateCRC(file, 0, 14 + data.length);
+  file.set([crc & 0xff, crc >> 8], 14 + data.length);
+  return file;
+}
+const u32 = (value: number) => [value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff, (value >>> 24) & 0xff];
+
+describe('FIT compressed-timestamp record headers', () => {
+  // A full timestamp whose low 5 bits are 30, so the offsets roll over after two seconds.
+  const t0 = (fitSeconds(START) & ~0x1f) + 30;
+  const definitions = [
+    // Local 0: file_id (type enum, manufacturer uint16, time_created uint32). Local 1: record with timestamp, heart_rate, distance.
+    [0x40, 0, 0, 0, 0, 3, 0, 1, 0x00, 1, 2, 0x84, 4, 4, 0x86],
+    [0x41, 0, 0, 20, 0, 3, 253, 4, 0x86, 3, 1, 0x02, 5, 4, 0x86],
+    // Local 2: record without timestamp (heart_rate, distance), used by the compressed headers (local type in bits 5-6).
+    [0x42, 0, 0, 20, 0, 2, 3, 1, 0x02, 5, 4, 0x86],
+  ];
+  const full = (second: number) => [0x01, ...u32(t0 + second), 100 + second, ...u32(second * 300)];
+  const compressed = (second: number) => [0x80 | (2 << 5) | ((t0 + second) & 0x1f), 100 + second, ...u32(second * 300)];
+
+  it('decodes them, rollover past 32 s included, between ordinary timestamped records', () => {
+    const seconds = Array.from({ length: 43 }, (_, i) => i);
+    const bytes = rawFit([
+      ...definitions.slice(0, 1), [0x00, 4, 1, 0, ...u32(t0)], ...definitions.slice(1),
+      ...seconds.map((s) => (s === 0 || s === 41 ? full(s) : compressed(s))),
+    ]);
+    const activities = importFit(bytes, { fileName: 'fr70-like.fit', nowMs: NOW_MS });
+    const [{ activity, chunks, original }] = activities;
+    expect(activity.startTimeMs).toBe((t0 + 631_065_600) * 1000);
+    expect(Array.from(chunks[0].timeMs)).toEqual(seconds.map((s) => (t0 + s + 631_065_600) * 1000));
+    expect(Array.from(chunks[0].heartRateBpm!)).toEqual(seconds.map((s) => 100 + s));
+    expect(Array.from(chunks[0].distanceM!)).toEqual(seconds.map((s) => s * 3));
+    expect(original?.bytes).toBe(bytes);
+    expectValid(activities);
+  });
+
+  it('reads the corpus Forerunner 70 file the SDK refuses, and refuses it by name for its power-up times', () => {
+    const bytes = readCorpus('fit/sdk-unsupported', 'fr70-compressed-timestamps.fit');
+    const expanded = expandCompressedTimestamps(bytes);
+    const decoder = new Decoder(Stream.fromByteArray(expanded));
+    expect(decoder.checkIntegrity()).toBe(true);
+    const { messages, errors } = decoder.read();
+    expect(errors).toEqual([]);
+    const times = messages.recordMesgs!.map((r) => +r.timestamp!);
+    expect(times.length).toBe(755);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1])).toBe(true);
+    expect(messages.recordMesgs!.at(-1)!.distance).toBeCloseTo(messages.sessionMesgs![0].totalDistance!, 0);
+    // Its times count from power-up (1990 as dates) and it has no timestamp_correlation.
+    expect(() => importFit(bytes, { fileName: 'fr70.fit', nowMs: NOW_MS })).toThrow(/relative to the device's power-up .* no timestamp_correlation/);
+  });
+});
+
+describe('FIT times relative to power-up', () => {
+  const records = (count: number) => Array.from({ length: count }, (_, i): [number, Record<string, unknown>] => [M.RECORD, { timestamp: 5000 + i, heartRate: 120 }]);
+
+  it('places them in real time with the timestamp_correlation message', () => {
+    const bytes = encodeFit([
+      [M.FILE_ID, { type: 'activity', manufacturer: 'development', product: 1, timeCreated: 5000 }],
+      [M.TIMESTAMP_CORRELATION, { timestamp: at(0), systemTimestamp: 5000 }],
+      ...records(10),
+      [M.SESSION, { timestamp: 5009, startTime: 5000, totalElapsedTime: 9, totalTimerTime: 9, sport: 'running' }],
+    ]);
+    const activities = importFit(bytes, { fileName: 'system-time.fit', nowMs: NOW_MS });
+    const [{ activity, chunks }] = activities;
+    expect(activity.startTimeMs).toBe(START.getTime());
+    expect(chunks[0].timeMs[9]).toBe(START.getTime() + 9000);
+    expectValid(activities);
+  });
+
+  it('refuses a file without a timestamp_correlation rather than dating it 1989', () => {
+    const bytes = encodeFit([[M.FILE_ID, { type: 'activity', manufacturer: 'development', product: 1 }], ...records(5)]);
+    expect(() => importFit(bytes, { fileName: 'x.fit', nowMs: NOW_MS })).toThrow(/relative to the device's power-up/);
   });
 });

@@ -4,6 +4,7 @@ import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
 import { ExportError } from '../model/errors.ts';
 import type { Channel, DeviceInfo, Pause, Totals } from '../model/records.ts';
 import { assembleActivity, type LapInput } from './assemble.ts';
+import { expandCompressedTimestamps } from './fit-compressed.ts';
 import { sportOfFit } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
@@ -16,6 +17,13 @@ const FIT_CRC_SIZE = 2;
 const FIT_EPOCH_UNIX_S = 631_065_600;
 const SEMICIRCLES_TO_DEG = 180 / 2 ** 31;
 const MAX_UTC_OFFSET_MIN = 14 * 60;
+/**
+ * A date_time below 0x10000000 s is system time, counted from the device's power-up (FIT Profile, type date_time);
+ * read as a date it would be 1989–1998. As epoch ms, the first real date.
+ */
+const SYSTEM_TIME_LIMIT_MS = (FIT_EPOCH_UNIX_S + 0x10000000) * 1000;
+/** Messages whose times place the activity; system times there without a correlation refuse the file. */
+const TIMED_MESSAGES = ['recordMesgs', 'sessionMesgs', 'lapMesgs', 'eventMesgs'];
 
 type FitMesg = Record<string, unknown>;
 
@@ -178,6 +186,28 @@ function sampleOf(record: FitMesg, timeMs: number): Sample {
   };
 }
 
+/**
+ * Moves every system time (relative to power-up, see `SYSTEM_TIME_LIMIT_MS`) to UTC with the file's
+ * `timestamp_correlation` message (UTC `timestamp` against `system_timestamp`). Throws `INVALID_INPUT` when
+ * records, laps, sessions or events have system times and there is no correlation: never a 1989 date.
+ */
+function placeSystemTimes(m: Record<string, FitMesg[] | undefined>): void {
+  const isSystemTime = (value: unknown): value is Date => value instanceof Date && value.getTime() < SYSTEM_TIME_LIMIT_MS;
+  const listsWithSystemTimes = Object.keys(m).filter((key) => (m[key] ?? []).some((mesg) => Object.values(mesg).some(isSystemTime)));
+  if (!listsWithSystemTimes.length) return;
+  const correlation = (m.timestampCorrelationMesgs ?? []).find((c) => (timeMsOf(c.timestamp) ?? 0) >= SYSTEM_TIME_LIMIT_MS && timeMsOf(c.systemTimestamp) !== undefined);
+  if (!correlation) {
+    if (!listsWithSystemTimes.some((key) => TIMED_MESSAGES.includes(key))) return;
+    throw new ExportError('INVALID_INPUT', 'FIT times are relative to the device\'s power-up (below 0x10000000 s, which reads as 1989–1998) and the file has no timestamp_correlation message to place them in real time; not imported rather than dated 1989');
+  }
+  const offsetMs = timeMsOf(correlation.timestamp)! - timeMsOf(correlation.systemTimestamp)!;
+  for (const key of listsWithSystemTimes) {
+    for (const mesg of m[key]!) {
+      for (const [field, value] of Object.entries(mesg)) if (isSystemTime(value)) mesg[field] = new Date(value.getTime() + offsetMs);
+    }
+  }
+}
+
 /** Timer stop → start pairs from `event` messages (event `timer`). */
 function pausesOf(events: readonly FitMesg[]): Pause[] {
   const pauses: Pause[] = [];
@@ -233,9 +263,11 @@ function spanIndex(starts: readonly number[], timeMs: number): number {
  */
 export function importFit(bytes: Uint8Array, options: FitImportOptions): ImportedActivity[] {
   checkFitIntegrity(bytes);
-  const { messages, errors } = new Decoder(Stream.fromByteArray(bytes)).read({ includeUnknownData: false });
+  const decodable = expandCompressedTimestamps(bytes);
+  const { messages, errors } = new Decoder(Stream.fromByteArray(decodable)).read({ includeUnknownData: false });
   if (errors.length) throw new ExportError('INVALID_INPUT', `FIT decode failed: ${errors[0].message}`, { cause: errors[0] });
   const m = messages as unknown as Record<string, FitMesg[] | undefined>;
+  placeSystemTimes(m);
   const records = m.recordMesgs ?? [];
   const sessions = [...(m.sessionMesgs ?? [])].filter((s) => timeMsOf(s.startTime) !== undefined)
     .sort((a, b) => timeMsOf(a.startTime)! - timeMsOf(b.startTime)!);
