@@ -89,12 +89,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     app.get('*', serveStatic({ path: path.join(config.staticDir, 'index.html') }));
   }
 
-  await sweepExpired(store, storage, Date.now());
+  await sweepExpired(store, storage, Date.now(), config.retentionMs);
   await startRunner();
   const sweepIntervalMs = Number(env.TAKEAWAY_SWEEP_INTERVAL_S || DEFAULT_SWEEP_INTERVAL_S) * 1000;
   const sweeper = setInterval(() => {
     buckets.prune();
-    sweepExpired(store, storage, Date.now()).catch((error: unknown) => console.error('retention sweep failed:', error));
+    sweepExpired(store, storage, Date.now(), config.retentionMs).catch((error: unknown) => console.error('retention sweep failed:', error));
   }, sweepIntervalMs);
   sweeper.unref();
 

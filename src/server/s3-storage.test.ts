@@ -74,6 +74,7 @@ interface FakeUpload { key: string; parts: Map<number, { bytes: Buffer; etag: st
 /** Just enough of S3 for S3ExportStorage: objects, multipart uploads, ListObjectsV2, ListMultipartUploads. */
 class FakeS3 {
   readonly objects = new Map<string, Buffer>();
+  readonly modifiedAt = new Map<string, Date>();
   readonly uploads = new Map<string, FakeUpload>();
   readonly log: string[] = [];
   readonly partSizes: number[] = [];
@@ -107,7 +108,7 @@ class FakeS3 {
 
     if (!key && req.method === 'GET' && q.get('list-type') === '2') {
       const keys = [...this.objects.keys()].filter((k) => k.startsWith(q.get('prefix') ?? '')).sort();
-      return send(200, `<ListBucketResult><IsTruncated>false</IsTruncated>${keys.map((k) => `<Contents><Key>${k}</Key></Contents>`).join('')}</ListBucketResult>`);
+      return send(200, `<ListBucketResult><IsTruncated>false</IsTruncated>${keys.map((k) => `<Contents><Key>${k}</Key><LastModified>${this.modifiedAt.get(k)!.toISOString()}</LastModified></Contents>`).join('')}</ListBucketResult>`);
     }
     if (!key && req.method === 'GET' && q.has('uploads')) {
       const open = [...this.uploads].filter(([, u]) => u.key.startsWith(q.get('prefix') ?? ''));
@@ -140,12 +141,14 @@ class FakeS3 {
         assembled.push(part.bytes);
       }
       this.objects.set(key, Buffer.concat(assembled));
+      this.modifiedAt.set(key, new Date());
       this.uploads.delete(q.get('uploadId')!);
       return send(200, `<CompleteMultipartUploadResult><Key>${key}</Key></CompleteMultipartUploadResult>`);
     }
     const object = this.objects.get(key);
     if (req.method === 'PUT') {
       this.objects.set(key, body);
+      this.modifiedAt.set(key, new Date());
       return send(200, '', { etag: '"x"' });
     }
     if (req.method === 'DELETE') {
@@ -229,7 +232,9 @@ describe('S3ExportStorage against a signature-checking S3 server', () => {
     expect(s3.uploads.size).toBe(0);
     expect(await storage.size(key)).toBe(data.byteLength);
     expect(Buffer.compare(await readAll((await storage.read(key))!), Buffer.from(data))).toBe(0);
-    expect(await storage.list()).toEqual([key]);
+    const listed = await storage.list();
+    expect(listed.map((a) => a.key)).toEqual([key]);
+    expect(Math.abs(listed[0]!.modifiedAtMs - Date.now())).toBeLessThan(60_000);
 
     const url = await storage.presignedUrl(key, Date.now() + 3_600_000, 'Takeaway export – 2024.zip');
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('3600');
@@ -262,7 +267,7 @@ describe('S3ExportStorage against a signature-checking S3 server', () => {
     await writer.abort(new Error('cancelled'));
     expect(s3.uploads.size).toBe(0);
     expect(await storage.size(key)).toBeUndefined();
-    expect(await storage.list()).not.toContain(key);
+    expect((await storage.list()).map((a) => a.key)).not.toContain(key);
   });
 
   it('a source that fails mid-export leaves no object', async () => {

@@ -4,7 +4,7 @@
 
 import { AwsClient, AwsV4Signer } from 'aws4fetch';
 import { ExportError } from '../model/errors.ts';
-import type { ExportStorage } from './storage.ts';
+import type { ExportStorage, StoredArchive } from './storage.ts';
 
 /** Where and how to reach the bucket. Plain data, so it can cross into a worker thread (`workerData`). */
 export interface S3StorageOptions {
@@ -90,22 +90,23 @@ export class S3ExportStorage implements ExportStorage {
     }
   }
 
-  async list(): Promise<string[]> {
+  async list(): Promise<StoredArchive[]> {
     const prefix = this.options.prefix ?? '';
-    const keys: string[] = [];
+    const archives: StoredArchive[] = [];
     let token: string | undefined;
     do {
       const query: Record<string, string> = { 'list-type': '2', prefix };
       if (token) query['continuation-token'] = token;
       const response = await this.send('GET', '', query);
       const xml = await expectOk(response, 'ListObjectsV2');
-      for (const objectKey of xmlValues(xml, 'Key')) {
-        const name = objectKey.slice(prefix.length);
-        if (name.endsWith('.zip')) keys.push(name.slice(0, -4));
+      for (const [, contents = ''] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+        const name = (xmlValues(contents, 'Key')[0] ?? '').slice(prefix.length);
+        // An unreadable LastModified gives NaN, which retention treats as too young to delete.
+        if (name.endsWith('.zip')) archives.push({ key: name.slice(0, -4), modifiedAtMs: Date.parse(xmlValues(contents, 'LastModified')[0] ?? '') });
       }
       token = xmlValues(xml, 'IsTruncated')[0] === 'true' ? xmlValues(xml, 'NextContinuationToken')[0] : undefined;
     } while (token);
-    return keys;
+    return archives;
   }
 
   async presignedUrl(key: string, expiresAtMs: number, fileName: string): Promise<string> {

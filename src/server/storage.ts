@@ -24,13 +24,19 @@ export interface ExportStorage {
   read(key: string): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Deletes the object and any partial upload; no error when absent. */
   delete(key: string): Promise<void>;
-  /** Keys of complete objects (for retention sweeps of orphans). */
-  list(): Promise<string[]>;
+  /** Complete objects with when they were written (for retention sweeps of orphans). */
+  list(): Promise<StoredArchive[]>;
   /**
    * A URL the client can fetch directly until `expiresAtMs` (an S3 presigned GET). Absent on the file system:
    * the server streams the file itself behind its own signed link.
    */
   presignedUrl?(key: string, expiresAtMs: number, fileName: string): Promise<string>;
+}
+
+/** A complete archive as listed: its key and when it was last written, epoch ms UTC (NaN when unknown). */
+export interface StoredArchive {
+  key: string;
+  modifiedAtMs: number;
 }
 
 const KEY_PATTERN = /^[0-9a-f-]{36}$/;
@@ -78,8 +84,16 @@ export class FileExportStorage implements ExportStorage {
     await rm(`${file}.partial`, { force: true });
   }
 
-  async list(): Promise<string[]> {
-    return (await readdir(this.dir)).filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -4));
+  async list(): Promise<StoredArchive[]> {
+    const archives: StoredArchive[] = [];
+    for (const name of (await readdir(this.dir)).filter((n) => n.endsWith('.zip'))) {
+      const modifiedAtMs = await stat(path.join(this.dir, name)).then((s) => s.mtimeMs, (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined; // deleted since readdir
+        throw error;
+      });
+      if (modifiedAtMs !== undefined) archives.push({ key: name.slice(0, -4), modifiedAtMs });
+    }
+    return archives;
   }
 
   private pathOf(key: string): string {
