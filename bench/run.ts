@@ -11,6 +11,7 @@ import { benchFit } from '../src/formats/fit/fit.bench.ts';
 import { benchFitImport } from '../src/import/bench.ts';
 import { benchReports } from '../src/formats/pdf/bench-reports.ts';
 import { runPlanBench } from './plan-bench.ts';
+import { runStreamingImportBench, streamingImportLines } from './streaming-import.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -108,6 +109,10 @@ log('| file | bytes | samples | time | samples/s |');
 log('|---|---:|---:|---:|---:|');
 for (const r of imports) log(`| ${r.name} | ${k(r.bytes)} | ${k(r.samples)} | ${k(r.ms)} ms | ${k(r.samplesPerS)} |`);
 log();
+
+console.error('streaming import…');
+const streaming = await runStreamingImportBench(root, quick ? { gpxMb: [20, 100], appleMb: [20, 100] } : { gpxMb: [100, 1000], appleMb: [100, 2000] });
+for (const line of streamingImportLines(streaming)) log(line);
 
 console.error('reports…');
 const reports = await benchReports({ xlsxRows: quick ? 20_000 : 100_000 });

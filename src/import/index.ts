@@ -12,6 +12,8 @@ import { importTcx } from './tcx.ts';
 import { looksLikeXml } from './xml-stream.ts';
 import type { ImportFile, ImportItem, ImportOptions, ImportProgress, ImportedActivity } from './types.ts';
 import type { RandomAccessSource } from './streaming-input.ts';
+import { detectAccountLayout, importAccountExport } from './accounts/layout.ts';
+import type { AccountArchive } from './accounts/account-archive.ts';
 import { findStravaIndex, isZipHeader, parseStravaIndex, REPEATED_NAME, ZipArchive, type StravaActivityInfo, type ZipSource } from './zip.ts';
 
 export type { ImportFile, ImportItem, ImportOptions, ImportProgress, ImportedActivity } from './types.ts';
@@ -115,6 +117,25 @@ function checkActivity(imported: ImportedActivity): void {
   }
 }
 
+/** Items of an account export checked as every importer's are: an invalid one becomes an error naming its file. */
+async function* checkedItems(items: AsyncIterable<ImportItem>): AsyncIterable<ImportItem> {
+  for await (const item of items) {
+    if (item.type === 'activity') {
+      try {
+        checkActivity(item);
+        yield item;
+      } catch (error) {
+        if (!(error instanceof ImportFileError)) throw error;
+        yield { type: 'error', file: item.file, message: `${item.file}: ${error.message}` };
+      }
+    } else if (item.type === 'record') {
+      const result = validateRecord(item.record);
+      if (result.ok) yield item;
+      else yield { type: 'error', file: item.file, message: `${item.file}: ${result.error.message}` };
+    } else yield item;
+  }
+}
+
 function activityItems(file: string, activities: ImportedActivity[], strava?: StravaActivityInfo): ImportItem[] {
   return activities.map((imported) => {
     checkActivity(imported);
@@ -135,6 +156,20 @@ async function* importArchive(name: string, source: ZipSource, context: Context)
     if (paths.includes('manifest.json')) {
       const manifest = await archive.read('manifest.json', context.signal);
       if ('bytes' in manifest && isTakeawayManifest(manifest.bytes)) return yield* importTakeawayExport(name, source, context.inflateBudget, context.signal);
+    }
+    const layout = detectAccountLayout(paths);
+    if (layout) {
+      const memberContext = { ...context, zipDepth: context.zipDepth + 1 };
+      const account: AccountArchive = {
+        name, archive, nowMs: context.nowMs, signal: context.signal,
+        async *importMember(path) {
+          const file = `${name}/${path}`;
+          const refusal = archive.refusal(path);
+          if (refusal) yield { type: 'error', file, message: `${file}: ${refusal}` };
+          else yield* importOne(file, () => archive.stream(path, { signal: context.signal }), memberContext);
+        },
+      };
+      return yield* checkedItems(importAccountExport(layout, account));
     }
     // A Strava activities.csv anywhere in the archive names the activities, so it is read first.
     const stravaIndexPath = findStravaIndex(paths);

@@ -1,0 +1,23 @@
+// Which account export an archive is, told by its layout (the folders and file names each platform writes).
+
+import { appleHealthExportXml, importAppleHealth } from './apple-health.ts';
+import type { AccountArchive } from './account-archive.ts';
+import type { ImportItem } from '../types.ts';
+
+/** An account export recognised by its layout, with what its importer needs to start. */
+export type AccountLayout = { kind: 'apple-health'; exportXml: string };
+
+/** The account export `paths` (an archive's member paths) lay out, or undefined for any other zip. */
+export function detectAccountLayout(paths: readonly string[]): AccountLayout | undefined {
+  const exportXml = appleHealthExportXml(paths);
+  if (exportXml) return { kind: 'apple-health', exportXml };
+  return undefined;
+}
+
+/** The account export's items: activities, records, and per-member errors. */
+export function importAccountExport(layout: AccountLayout, account: AccountArchive): AsyncIterable<ImportItem> {
+  switch (layout.kind) {
+    case 'apple-health':
+      return importAppleHealth(account, layout.exportXml);
+  }
+}
