@@ -11,6 +11,7 @@ import { DEFAULT_RETRY_POLICY, realSleep } from '../sync/retry.ts';
 import { outageTolerantFetcher } from './outage-fetcher.ts';
 import { openSnapshot, takeSnapshot, type RecordsSnapshot } from './record-fetcher.ts';
 import { S3ExportStorage } from './s3-storage.ts';
+import { SnapshotObjects } from './snapshot-objects.ts';
 import { FileExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
 import { neededAgainstFree } from '../model/storage-full.ts';
@@ -23,6 +24,8 @@ installNodeEntryCodec();
 
 const input = workerData as ExportWorkerInput;
 const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);
+/** With a bucket, the snapshot is also kept there, so a worker on another machine resumes from the same records. */
+const snapshotObjects = input.s3 ? new SnapshotObjects(new S3ExportStorage(input.s3), input.jobId) : undefined;
 
 /** Bytes this job has put on the disk so far: the plan's estimate, the zip written and the track spool. */
 const written = { estimatedBytes: 0, archiveBytes: 0, spoolBytes: 0 };
@@ -91,6 +94,10 @@ async function run(): Promise<void> {
     }
   };
   let snapshot = await openSnapshot(input.spoolDir);
+  if (!snapshot && (await snapshotObjects?.restore(input.spoolDir))) {
+    snapshot = await openSnapshot(input.spoolDir);
+    post({ type: 'snapshotted' });
+  }
   if (snapshot) {
     countSpool(snapshot.trackBytes);
     await planAndCheck(snapshot.source);
@@ -108,6 +115,8 @@ async function run(): Promise<void> {
       progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
     }),
   });
+  // The archive is stored: the bucket's copy of the snapshot is no longer needed (the local one goes with the job).
+  await snapshotObjects?.deleteAll().catch((error: unknown) => console.warn(`export ${input.jobId}: records snapshot not removed from the bucket:`, error));
   post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length });
 }
 
@@ -130,6 +139,9 @@ async function freshSnapshot(signal: AbortSignal, beforeTracks: (records: Record
   await takeSnapshot(fetcher, input.request.filter, input.spoolDir, { signal, onTrackWrite: countSpool, beforeTracks });
   const snapshot = await openSnapshot(input.spoolDir);
   if (!snapshot) throw new ExportError('INTERNAL', 'the records snapshot just taken cannot be read back');
+  // Stored before the runner is told: 'snapshotted' lets it drop the caller's token, which a worker elsewhere
+  // would need if the bucket had no copy.
+  await snapshotObjects?.save(input.spoolDir, input.attempt ?? 0);
   post({ type: 'snapshotted' });
   return snapshot;
 }

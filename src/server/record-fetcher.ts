@@ -46,7 +46,8 @@ interface SnapshotIndex {
   skipped: SkippedRecord[];
 }
 
-const INDEX_FILE = 'index.json';
+/** Written last into a snapshot directory: its presence means the snapshot is complete. */
+export const SNAPSHOT_INDEX_FILE = 'index.json';
 const RECORDS_FILE = 'records.jsonl';
 /** Activity tracks fetched at once while taking a snapshot. */
 const TRACK_FETCHES_AT_ONCE = 4;
@@ -87,12 +88,12 @@ export async function takeSnapshot(fetcher: RecordFetcher, filter: RecordFilter,
     }
   };
   await Promise.all(Array.from({ length: TRACK_FETCHES_AT_ONCE }, fetchTracks));
-  await writeJsonAtomic(path.join(dir, INDEX_FILE), { tracks, skipped } satisfies SnapshotIndex);
+  await writeJsonAtomic(path.join(dir, SNAPSHOT_INDEX_FILE), { tracks, skipped } satisfies SnapshotIndex);
 }
 
 /** The complete snapshot in `dir`, or undefined when there is none (never taken, or cut off before its index). */
 export async function openSnapshot(dir: string): Promise<RecordsSnapshot | undefined> {
-  const index = await readJsonIfExists<SnapshotIndex>(path.join(dir, INDEX_FILE));
+  const index = await readJsonIfExists<SnapshotIndex>(path.join(dir, SNAPSHOT_INDEX_FILE));
   if (!index) return undefined;
   let trackBytes = 0;
   for (const file of Object.values(index.tracks)) trackBytes += (await stat(path.join(dir, 'tracks', file))).size;

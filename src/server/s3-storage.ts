@@ -60,7 +60,52 @@ export class S3ExportStorage implements ExportStorage {
   }
 
   createSink(key: string): WritableStream<Uint8Array> {
-    return multipartSink(this, this.objectKey(key), this.partSizeBytes);
+    return this.objectSink(this.objectKey(key));
+  }
+
+  /** The configured key prefix (`''` when none): other objects of a job (its records snapshot) live under it too. */
+  get keyPrefix(): string {
+    return this.options.prefix ?? '';
+  }
+
+  /** An atomic sink for any object key (visible on close, nothing on abort), like `createSink`'s. */
+  objectSink(objectKey: string, contentType = 'application/zip'): WritableStream<Uint8Array> {
+    return multipartSink(this, objectKey, this.partSizeBytes, contentType);
+  }
+
+  /** The bytes of any object, or undefined when there is none. */
+  async getObject(objectKey: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    const response = await this.send('GET', objectKey);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    // Only an error's body is read here: a success's body is handed over unread.
+    if (!response.ok) await expectOk(response, 'GetObject');
+    return response.body ?? new ReadableStream({ start: (c) => c.close() });
+  }
+
+  /** Deletes any object; no error when absent. */
+  async deleteObject(objectKey: string): Promise<void> {
+    await expectOk(await this.send('DELETE', objectKey), 'DeleteObject');
+  }
+
+  /** Keys and write times of every complete object whose key starts with `prefix` (ListObjectsV2, paged). */
+  async listObjects(prefix: string): Promise<{ objectKey: string; modifiedAtMs: number }[]> {
+    const objects: { objectKey: string; modifiedAtMs: number }[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 100_000; page++) {
+      const query: Record<string, string> = { 'list-type': '2', prefix };
+      if (token) query['continuation-token'] = token;
+      const xml = await expectOk(await this.send('GET', '', query), 'ListObjectsV2');
+      for (const [, contents = ''] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+        // An unreadable LastModified gives NaN, which retention treats as too young to delete.
+        objects.push({ objectKey: xmlValues(contents, 'Key')[0] ?? '', modifiedAtMs: Date.parse(xmlValues(contents, 'LastModified')[0] ?? '') });
+      }
+      token = xmlValues(xml, 'IsTruncated')[0] === 'true' ? xmlValues(xml, 'NextContinuationToken')[0] : undefined;
+      if (!token) break;
+    }
+    return objects;
   }
 
   async size(key: string): Promise<number | undefined> {
@@ -70,20 +115,15 @@ export class S3ExportStorage implements ExportStorage {
     return Number(response.headers.get('content-length'));
   }
 
-  async read(key: string): Promise<ReadableStream<Uint8Array> | undefined> {
-    const response = await this.send('GET', this.objectKey(key));
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    // Only an error's body is read here: a success's body is the archive, handed over unread.
-    if (!response.ok) await expectOk(response, 'GetObject');
-    return response.body ?? new ReadableStream({ start: (c) => c.close() });
+  read(key: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    return this.getObject(this.objectKey(key));
   }
 
+  /** Deletes the archive, every other object of the job (`<key>.…`, its records snapshot) and open uploads. */
   async delete(key: string): Promise<void> {
     const objectKey = this.objectKey(key);
-    await expectOk(await this.send('DELETE', objectKey), 'DeleteObject');
+    await this.deleteObject(objectKey);
+    for (const other of await this.listObjects(`${this.keyPrefix}${key}.`)) await this.deleteObject(other.objectKey);
     // A worker killed mid-export leaves its multipart upload open; its parts cost storage until aborted.
     for (const uploadId of await this.openUploads(objectKey)) {
       await this.abortUpload(objectKey, uploadId);
@@ -91,22 +131,11 @@ export class S3ExportStorage implements ExportStorage {
   }
 
   async list(): Promise<StoredArchive[]> {
-    const prefix = this.options.prefix ?? '';
-    const archives: StoredArchive[] = [];
-    let token: string | undefined;
-    do {
-      const query: Record<string, string> = { 'list-type': '2', prefix };
-      if (token) query['continuation-token'] = token;
-      const response = await this.send('GET', '', query);
-      const xml = await expectOk(response, 'ListObjectsV2');
-      for (const [, contents = ''] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-        const name = (xmlValues(contents, 'Key')[0] ?? '').slice(prefix.length);
-        // An unreadable LastModified gives NaN, which retention treats as too young to delete.
-        if (name.endsWith('.zip')) archives.push({ key: name.slice(0, -4), modifiedAtMs: Date.parse(xmlValues(contents, 'LastModified')[0] ?? '') });
-      }
-      token = xmlValues(xml, 'IsTruncated')[0] === 'true' ? xmlValues(xml, 'NextContinuationToken')[0] : undefined;
-    } while (token);
-    return archives;
+    const prefix = this.keyPrefix;
+    return (await this.listObjects(prefix))
+      .map(({ objectKey, modifiedAtMs }) => ({ name: objectKey.slice(prefix.length), modifiedAtMs }))
+      .filter(({ name }) => KEY_PATTERN.test(name.slice(0, -4)) && name.endsWith('.zip'))
+      .map(({ name, modifiedAtMs }) => ({ key: name.slice(0, -4), modifiedAtMs }));
   }
 
   async presignedUrl(key: string, expiresAtMs: number, fileName: string): Promise<string> {
@@ -118,8 +147,8 @@ export class S3ExportStorage implements ExportStorage {
   }
 
   /** Starts a multipart upload and returns its id. */
-  async createUpload(objectKey: string): Promise<string> {
-    const response = await this.send('POST', objectKey, { uploads: '' }, { 'content-type': 'application/zip' });
+  async createUpload(objectKey: string, contentType = 'application/zip'): Promise<string> {
+    const response = await this.send('POST', objectKey, { uploads: '' }, { 'content-type': contentType });
     const uploadId = xmlValues(await expectOk(response, 'CreateMultipartUpload'), 'UploadId')[0];
     if (!uploadId) throw new ExportError('SINK_FAILED', `CreateMultipartUpload for ${objectKey} answered without an UploadId`);
     return uploadId;
@@ -152,8 +181,8 @@ export class S3ExportStorage implements ExportStorage {
   }
 
   /** Stores a small object in one request (atomic, like every PutObject). */
-  async putObject(objectKey: string, body: Uint8Array): Promise<void> {
-    await expectOk(await this.send('PUT', objectKey, {}, { 'content-type': 'application/zip' }, body), 'PutObject');
+  async putObject(objectKey: string, body: Uint8Array, contentType = 'application/zip'): Promise<void> {
+    await expectOk(await this.send('PUT', objectKey, {}, { 'content-type': contentType }, body), 'PutObject');
   }
 
   private async openUploads(objectKey: string): Promise<string[]> {
@@ -183,14 +212,14 @@ export class S3ExportStorage implements ExportStorage {
 }
 
 /** A sink that buffers one part at a time: memory stays at `partSizeBytes` whatever the archive's size. */
-function multipartSink(storage: S3ExportStorage, objectKey: string, partSizeBytes: number): WritableStream<Uint8Array> {
+function multipartSink(storage: S3ExportStorage, objectKey: string, partSizeBytes: number, contentType: string): WritableStream<Uint8Array> {
   const part = new Uint8Array(partSizeBytes);
   let filled = 0;
   let uploadId: string | undefined;
   const etags: string[] = [];
 
   const flushPart = async (): Promise<void> => {
-    uploadId ??= await storage.createUpload(objectKey);
+    uploadId ??= await storage.createUpload(objectKey, contentType);
     if (etags.length >= S3_MAX_PARTS) throw new ExportError('QUOTA_EXCEEDED', `${objectKey} needs more than ${S3_MAX_PARTS} parts of ${partSizeBytes} bytes`);
     etags.push(await storage.uploadPart(objectKey, uploadId, etags.length + 1, part.subarray(0, filled)));
     filled = 0;
@@ -221,7 +250,7 @@ function multipartSink(storage: S3ExportStorage, objectKey: string, partSizeByte
       }
     }),
     close: () => orDiscard(async () => {
-      if (!uploadId) return storage.putObject(objectKey, part.slice(0, filled));
+      if (!uploadId) return storage.putObject(objectKey, part.slice(0, filled), contentType);
       // The last part may be smaller than the minimum; an empty one is only sent when there were no bytes at all.
       if (filled > 0) await flushPart();
       await storage.completeUpload(objectKey, uploadId, etags);

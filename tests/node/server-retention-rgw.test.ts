@@ -69,6 +69,8 @@ describe.skipIf(rgwSkipReason !== undefined)('retention on a bucket shared by tw
     const storage = new S3ExportStorage(options);
     const size = await storage.size(id);
     expect(size).toBeGreaterThan(0);
+    // The job's records snapshot was kept in the bucket while it ran and is gone once the archive is stored.
+    expect(await storage.listObjects(`exports/${id}.snapshot/`)).toEqual([]);
 
     // The second instance has no row for the archive; its start-up sweep runs before it listens.
     const second = await startInstance({ TAKEAWAY_SWEEP_INTERVAL_S: '0.2' });
