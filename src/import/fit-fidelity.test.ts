@@ -7,7 +7,8 @@ import { readCorpus } from './corpus.test-helper.ts';
 import { expandCompressedTimestamps } from './fit-compressed.ts';
 import { encodeFit, fitSeconds, semicircles } from './fit-encode.test-helper.ts';
 import { importFit } from './fit.ts';
-import type { ImportedActivity } from './types.ts';
+import { importFiles } from './index.ts';
+import type { ImportedActivity, ImportItem } from './types.ts';
 
 const M = Profile.MesgNum;
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -150,5 +151,54 @@ describe('FIT times relative to power-up', () => {
   it('refuses a file without a timestamp_correlation rather than dating it 1989', () => {
     const bytes = encodeFit([[M.FILE_ID, { type: 'activity', manufacturer: 'development', product: 1 }], ...records(5)]);
     expect(() => importFit(bytes, { fileName: 'x.fit', nowMs: NOW_MS })).toThrow(/relative to the device's power-up/);
+  });
+});
+
+describe('FIT wellness files', () => {
+  async function importItems(name: string, bytes: Uint8Array): Promise<ImportItem[]> {
+    const items: ImportItem[] = [];
+    for await (const item of importFiles([{ name, bytes }], { nowMs: NOW_MS })) items.push(item);
+    return items;
+  }
+
+  it('imports a weight-scale file into weight records with body fat', async () => {
+    const bytes = encodeFit([
+      [M.FILE_ID, { type: 'weight', manufacturer: 'development', product: 1, timeCreated: START }],
+      [M.WEIGHT_SCALE, { timestamp: at(0), weight: 72.5, percentFat: 18.2 }],
+      [M.WEIGHT_SCALE, { timestamp: at(86_400), weight: 72.1 }],
+    ]);
+    const items = await importItems('scale.fit', bytes);
+    expect(items.map((i) => (i.type === 'record' ? i.record : i))).toEqual([
+      { kind: 'weight', id: `fit-weight-${START.getTime() / 1000}`, updatedAtMs: NOW_MS, source: 'import:fit', timestampMs: START.getTime(), utcOffsetMin: 0, weightKg: 72.5, bodyFatPct: 18.2 },
+      { kind: 'weight', id: `fit-weight-${START.getTime() / 1000 + 86_400}`, updatedAtMs: NOW_MS, source: 'import:fit', timestampMs: START.getTime() + 86_400_000, utcOffsetMin: 0, weightKg: 72.1 },
+    ]);
+  });
+
+  it("imports a monitoring file into one step count per local day: per activity type the day's largest counter, summed", async () => {
+    // Local time is UTC+2; the counters count up from local midnight and start again the next day. The Encoder takes
+    // `cycles` (scale 2: half of the raw count) and drops the subfield name `steps` (scale 1), so steps are cycles × 2.
+    const steps = (count: number) => count / 2;
+    const localMidnightUtc = Date.UTC(2024, 4, 1, 22, 0, 0);
+    const atUtc = (ms: number) => fitSeconds(ms);
+    const bytes = encodeFit([
+      [M.FILE_ID, { type: 'monitoringB', manufacturer: 'development', product: 1, timeCreated: START }],
+      [M.MONITORING_INFO, { timestamp: at(0), localTimestamp: at(0) + 7200 }],
+      [M.MONITORING, { timestamp: at(0), activityType: 'walking', cycles: steps(1000) }],
+      [M.MONITORING, { timestamp: at(900), activityType: 'walking', cycles: steps(2500) }],
+      [M.MONITORING, { timestamp: at(1800), activityType: 'running', cycles: steps(4000) }],
+      [M.MONITORING, { timestamp: atUtc(localMidnightUtc - 60_000), activityType: 'walking', cycles: steps(6000) }],
+      [M.MONITORING, { timestamp: atUtc(localMidnightUtc + 600_000), activityType: 'walking', cycles: steps(300) }],
+    ]);
+    const items = await importItems('wellness.fit', bytes);
+    expect(items.map((i) => (i.type === 'record' ? i.record : i))).toEqual([
+      { kind: 'steps', id: 'fit-steps-2024-05-01', updatedAtMs: NOW_MS, source: 'import:fit', date: '2024-05-01', stepCount: 10_000 },
+      { kind: 'steps', id: 'fit-steps-2024-05-02', updatedAtMs: NOW_MS, source: 'import:fit', date: '2024-05-02', stepCount: 300 },
+    ]);
+  });
+
+  it('names the pool lengths of a swim it cannot keep, with the pool length and strokes', () => {
+    const [activity] = importFit(readCorpus('fit', 'fr920xt-pool-swim.fit'), { fileName: 'pool.fit', nowMs: NOW_MS });
+    const sdk = new Decoder(Stream.fromByteArray(readCorpus('fit', 'fr920xt-pool-swim.fit'))).read().messages;
+    expect(activity.warnings).toEqual([expect.stringMatching(new RegExp(`^${sdk.lengthMesgs!.length} pool swim lengths \\(pool length ${sdk.sessionMesgs![0].poolLength} m; strokes .*freestyle.*\\) left out`))]);
   });
 });

@@ -5,6 +5,7 @@ import { ExportError } from '../model/errors.ts';
 import type { Channel, DeviceInfo, Pause, Totals } from '../model/records.ts';
 import { assembleActivity, type LapInput } from './assemble.ts';
 import { expandCompressedTimestamps } from './fit-compressed.ts';
+import { wellnessRecordsOf, type FitWellnessRecord } from './fit-wellness.ts';
 import { sportOfFit } from './sports.ts';
 import { TrackBuilder, type Sample } from './track-builder.ts';
 import type { ImportedActivity } from './types.ts';
@@ -208,6 +209,20 @@ function placeSystemTimes(m: Record<string, FitMesg[] | undefined>): void {
   }
 }
 
+/**
+ * The words for a pool swim's `length` messages, which the model has no place for (its laps keep their distance,
+ * time and strokes' totals): how many, the session's pool length and the strokes swum.
+ */
+function poolLengthsWarning(lengths: readonly FitMesg[], session: FitMesg): string {
+  const poolLengthM = num(session, 'poolLength');
+  const strokes = [...new Set(lengths.map((l) => l.swimStroke).filter((s) => s !== undefined && s !== null).map(String))];
+  const details = [
+    poolLengthM === undefined ? undefined : `pool length ${Math.round(poolLengthM * 100) / 100} m`,
+    strokes.length ? `strokes ${strokes.join(', ')}` : undefined,
+  ].filter(Boolean).join('; ');
+  return `${lengths.length} pool swim lengths${details ? ` (${details})` : ''} left out: the model keeps laps and totals, not single lengths`;
+}
+
 /** Timer stop → start pairs from `event` messages (event `timer`). */
 function pausesOf(events: readonly FitMesg[]): Pause[] {
   const pauses: Pause[] = [];
@@ -257,23 +272,52 @@ function spanIndex(starts: readonly number[], timeMs: number): number {
 }
 
 /**
- * Decodes a FIT activity file into one ImportedActivity per session (multisport files give one per leg,
- * transitions included). Records lacking a timestamp are skipped. Throws `INVALID_INPUT` for a truncated or
- * corrupt file (checked up front, CRC included) or one without activity data.
+ * Checks and decodes a FIT file into the SDK's messages by list (`recordMesgs`…), compressed-timestamp headers
+ * expanded and power-up times placed. Throws `INVALID_INPUT` for a truncated, corrupt or undecodable file.
  */
-export function importFit(bytes: Uint8Array, options: FitImportOptions): ImportedActivity[] {
+function decodeFit(bytes: Uint8Array): Record<string, FitMesg[] | undefined> {
   checkFitIntegrity(bytes);
   const decodable = expandCompressedTimestamps(bytes);
   const { messages, errors } = new Decoder(Stream.fromByteArray(decodable)).read({ includeUnknownData: false });
   if (errors.length) throw new ExportError('INVALID_INPUT', `FIT decode failed: ${errors[0].message}`, { cause: errors[0] });
   const m = messages as unknown as Record<string, FitMesg[] | undefined>;
   placeSystemTimes(m);
+  return m;
+}
+
+/** What a FIT file holds in our model: activities, and weight or daily steps from wellness files. */
+export interface FitImport {
+  activities: ImportedActivity[];
+  records: FitWellnessRecord[];
+}
+
+/**
+ * Imports any FIT file: an activity file as `importFit` does, a weight-scale file into Weight records and a
+ * monitoring file into DailySteps. Throws `INVALID_INPUT` for a corrupt file or one holding none of these.
+ */
+export function importFitFile(bytes: Uint8Array, options: FitImportOptions): FitImport {
+  const m = decodeFit(bytes);
+  const records = wellnessRecordsOf(m, options.nowMs);
+  const hasActivityData = (m.recordMesgs?.length ?? 0) > 0 || (m.sessionMesgs?.length ?? 0) > 0;
+  return { activities: hasActivityData || !records.length ? activitiesOf(m, bytes, options) : [], records };
+}
+
+/**
+ * Decodes a FIT activity file into one ImportedActivity per session (multisport files give one per leg,
+ * transitions included). Records lacking a timestamp are skipped. Throws `INVALID_INPUT` for a truncated or
+ * corrupt file (checked up front, CRC included) or one without activity data.
+ */
+export function importFit(bytes: Uint8Array, options: FitImportOptions): ImportedActivity[] {
+  return activitiesOf(decodeFit(bytes), bytes, options);
+}
+
+function activitiesOf(m: Record<string, FitMesg[] | undefined>, bytes: Uint8Array, options: FitImportOptions): ImportedActivity[] {
   const records = m.recordMesgs ?? [];
   const sessions = [...(m.sessionMesgs ?? [])].filter((s) => timeMsOf(s.startTime) !== undefined)
     .sort((a, b) => timeMsOf(a.startTime)! - timeMsOf(b.startTime)!);
   if (!records.length && !sessions.length) {
     const fileType = m.fileIdMesgs?.[0]?.type;
-    throw new ExportError('INVALID_INPUT', `FIT file has no activity data (no records or sessions; file type ${String(fileType ?? 'unknown')})`);
+    throw new ExportError('INVALID_INPUT', `FIT file has no activity data (no records or sessions) and no weight or step data; file type ${String(fileType ?? 'unknown')}`);
   }
   // A file without sessions still holds a track; treat it as one session over everything.
   const spans: FitMesg[] = sessions.length ? sessions : [{ sport: m.sportMesgs?.[0]?.sport ?? 'generic', subSport: m.sportMesgs?.[0]?.subSport }];
@@ -296,6 +340,11 @@ export function importFit(bytes: Uint8Array, options: FitImportOptions): Importe
   }
   const pauses: Pause[][] = spans.map(() => []);
   for (const pause of pausesOf(m.eventMesgs ?? [])) pauses[spanIndex(starts, pause.startMs)].push(pause);
+  const lengths: FitMesg[][] = spans.map(() => []);
+  for (const length of m.lengthMesgs ?? []) {
+    const timeMs = timeMsOf(length.startTime) ?? timeMsOf(length.timestamp);
+    if (timeMs !== undefined) lengths[spanIndex(starts, timeMs)].push(length);
+  }
 
   const device = deviceOf(m.deviceInfoMesgs ?? [], m.fileIdMesgs?.[0]);
   const utcOffsetMin = utcOffsetMinOf(m.activityMesgs?.[0]);
@@ -322,7 +371,8 @@ export function importFit(bytes: Uint8Array, options: FitImportOptions): Importe
       source: 'import:fit',
       nowMs: options.nowMs,
     });
-    results.push({ ...imported, original });
+    const warnings = lengths[i].length ? [poolLengthsWarning(lengths[i], span)] : undefined;
+    results.push({ ...imported, original, ...(warnings ? { warnings } : {}) });
   });
   if (!results.length) throw new ExportError('INVALID_INPUT', 'FIT file has no timestamped records or sessions');
   return results;

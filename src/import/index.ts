@@ -3,9 +3,10 @@
 
 import { isAbortError } from '../model/errors.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
+import type { Activity, TakeawayRecord } from '../model/records.ts';
 import { collectBytes, concatBytes, gunzipBytes, InflateBudget, isGzip, peekBytes, type ByteSource } from './bytes.ts';
 import { importCsv } from './csv.ts';
-import { importFit, isFitHeader } from './fit.ts';
+import { importFitFile, isFitHeader } from './fit.ts';
 import { importGpx } from './gpx.ts';
 import { importTakeawayExport, isTakeawayManifest } from './takeaway-export.ts';
 import { importTcx } from './tcx.ts';
@@ -148,6 +149,15 @@ function activityItems(file: string, activities: ImportedActivity[], strava?: St
   });
 }
 
+/** Table records checked with the model's validator; an invalid one is a per-record error item. */
+function* recordItems(file: string, records: Iterable<Exclude<TakeawayRecord, Activity>>): Iterable<ImportItem> {
+  for (const record of records) {
+    const result = validateRecord(record);
+    if (result.ok) yield { type: 'record', file, record };
+    else yield { type: 'error', file, message: `${file}: ${result.error.message}` };
+  }
+}
+
 async function* importArchive(name: string, source: ZipSource, context: Context): AsyncIterable<ImportItem> {
   if (context.zipDepth >= MAX_ZIP_DEPTH) throw new ImportFileError(`zip nested deeper than ${MAX_ZIP_DEPTH} levels`);
   const archive = await ZipArchive.open(source, context.inflateBudget);
@@ -211,7 +221,9 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
   if (lower.endsWith('.fit')) {
     if (!isFitHeader(head)) throw new ImportFileError(`not a FIT file: no valid header with the ".FIT" signature (starts ${hexOf(head)})`);
     const bytes = await collectBytes(chunks, undefined, context.signal);
-    yield* activityItems(name, importFit(bytes, options), strava);
+    const fit = importFitFile(bytes, options);
+    yield* activityItems(name, fit.activities, strava);
+    yield* recordItems(name, fit.records);
     return;
   }
   if (lower.endsWith('.gpx') || lower.endsWith('.tcx')) {
@@ -238,11 +250,7 @@ async function* dispatch(name: string, source: ByteSource, context: Context, str
     if (!looksLikeText(head)) throw new ImportFileError(`not a CSV text file: binary content (starts ${hexOf(head)})`);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(await collectBytes(chunks, MAX_CSV_BYTES, context.signal));
     const { records, rowErrors } = importCsv(text, { nowMs: context.nowMs });
-    for (const record of records) {
-      const result = validateRecord(record);
-      if (result.ok) yield { type: 'record', file: name, record };
-      else yield { type: 'error', file: name, message: `${name}: ${result.error.message}` };
-    }
+    yield* recordItems(name, records);
     for (const message of rowErrors) yield { type: 'error', file: name, message: `${name}: ${message}` };
     return;
   }
