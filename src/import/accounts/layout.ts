@@ -1,16 +1,20 @@
 // Which account export an archive is, told by its layout (the folders and file names each platform writes).
 
 import { appleHealthExportXml, importAppleHealth } from './apple-health.ts';
+import { importGarminExport, isGarminExport } from './garmin.ts';
+import { importGoogleFitTakeout, isGoogleFitTakeout } from './google-fit.ts';
 import type { AccountArchive } from './account-archive.ts';
 import type { ImportItem } from '../types.ts';
 
 /** An account export recognised by its layout, with what its importer needs to start. */
-export type AccountLayout = { kind: 'apple-health'; exportXml: string };
+export type AccountLayout = { kind: 'apple-health'; exportXml: string } | { kind: 'garmin' } | { kind: 'google-fit' };
 
 /** The account export `paths` (an archive's member paths) lay out, or undefined for any other zip. */
 export function detectAccountLayout(paths: readonly string[]): AccountLayout | undefined {
   const exportXml = appleHealthExportXml(paths);
   if (exportXml) return { kind: 'apple-health', exportXml };
+  if (isGarminExport(paths)) return { kind: 'garmin' };
+  if (isGoogleFitTakeout(paths)) return { kind: 'google-fit' };
   return undefined;
 }
 
@@ -19,5 +23,9 @@ export function importAccountExport(layout: AccountLayout, account: AccountArchi
   switch (layout.kind) {
     case 'apple-health':
       return importAppleHealth(account, layout.exportXml);
+    case 'garmin':
+      return importGarminExport(account);
+    case 'google-fit':
+      return importGoogleFitTakeout(account);
   }
 }
