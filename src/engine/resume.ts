@@ -16,8 +16,11 @@ import { runExport, type EntryWritten, type ExportResult, type RunOptions } from
 export interface ResumableSink {
   /** Bytes the destination holds now (what survived an interruption), 0 for a new one. */
   size(): Promise<number>;
-  /** Cuts the destination to `offsetBytes`; the next write lands there. */
-  truncate(offsetBytes: number): Promise<void>;
+  /**
+   * Cuts the destination to `offsetBytes`; the next write lands there. A sink that keeps only whole parts (an S3
+   * multipart upload) may keep less, and returns the bytes it kept: the export then rewrites from there.
+   */
+  truncate(offsetBytes: number): Promise<number | void>;
   /** Appends `chunk` at the current end. */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes written bytes durable (fsync, `FileSystemSyncAccessHandle.flush`); called before each checkpoint. */
@@ -87,8 +90,9 @@ export async function runResumableExport(
       throw new ExportError('SINK_FAILED', `the partial archive holds ${sizeBytes} bytes, the checkpoint needs ${offsetBytes}`, { retryable: true });
     }
   }
-  await sink.truncate(offsetBytes);
-  const replay = await replayStream(sink, checkpoint);
+  const keptBytes = (await sink.truncate(offsetBytes)) ?? offsetBytes;
+  if (!(keptBytes >= 0 && keptBytes <= offsetBytes)) throw new ExportError('INTERNAL', `the sink kept ${keptBytes} bytes when cut to ${offsetBytes}`);
+  const replay = await replayStream(sink, checkpoint, keptBytes);
   const files: ManifestFile[] = [];
   const onEntryWritten = async ({ entryIndex, file, bytesOut, fraction }: EntryWritten): Promise<void> => {
     files.push(file);
@@ -102,11 +106,14 @@ export async function runResumableExport(
     await saveCheckpoint?.({ entryIndex, offsetBytes: bytesOut, prefixSha256: replay.digestHex(), files: [...files], fraction });
   };
   const result = await runExport(request, source, replay.writable, { ...runOptions, onEntryWritten, startFraction: checkpoint?.fraction });
-  return { ...result, resumedFromBytes: offsetBytes };
+  return { ...result, resumedFromBytes: keptBytes };
 }
 
-/** A WritableStream that hashes everything, drops the first `offsetBytes` (after checking their hash) and appends the rest. */
-async function replayStream(sink: ResumableSink, checkpoint: ExportCheckpoint | undefined): Promise<{
+/**
+ * A WritableStream that hashes everything, checks the hash of the first `offsetBytes` against the checkpoint,
+ * drops the first `keptBytes` (what the sink still holds, at most `offsetBytes`) and appends the rest.
+ */
+async function replayStream(sink: ResumableSink, checkpoint: ExportCheckpoint | undefined, keptBytes: number): Promise<{
   writable: WritableStream<Uint8Array>;
   position(): number;
   digestHex(): string;
@@ -122,24 +129,17 @@ async function replayStream(sink: ResumableSink, checkpoint: ExportCheckpoint | 
   };
   const writable = new WritableStream<Uint8Array>({
     async write(chunk) {
-      const end = position + chunk.byteLength;
-      if (end <= offsetBytes) {
-        hasher.update(chunk);
-        position = end;
-        if (end === offsetBytes) checkPrefix();
-        return;
-      }
-      let rest = chunk;
-      if (position < offsetBytes) {
-        hasher.update(chunk.subarray(0, offsetBytes - position));
+      const start = position;
+      const end = start + chunk.byteLength;
+      if (start < offsetBytes && end >= offsetBytes) {
+        hasher.update(chunk.subarray(0, offsetBytes - start));
         checkPrefix();
-        rest = chunk.subarray(offsetBytes - position);
-        hasher.update(rest);
+        hasher.update(chunk.subarray(offsetBytes - start));
       } else {
         hasher.update(chunk);
       }
-      await sink.write(rest);
       position = end;
+      if (end > keptBytes) await sink.write(start >= keptBytes ? chunk : chunk.subarray(keptBytes - start));
     },
     async close() {
       if (position < offsetBytes) throw changedError(`the export now ends at ${position} bytes, before the checkpoint`);

@@ -185,12 +185,44 @@ export class S3ExportStorage implements ExportStorage {
     await expectOk(await this.send('PUT', objectKey, {}, { 'content-type': contentType }, body), 'PutObject');
   }
 
-  private async openUploads(objectKey: string): Promise<string[]> {
+  /** Ids of the uploads open on exactly `objectKey`, oldest first (ListMultipartUploads). */
+  async openUploads(objectKey: string): Promise<string[]> {
     const xml = await expectOk(await this.send('GET', '', { uploads: '', prefix: objectKey }), 'ListMultipartUploads');
     return [...xml.matchAll(/<Upload>([\s\S]*?)<\/Upload>/g)]
       .filter((m) => xmlValues(m[1]!, 'Key')[0] === objectKey)
-      .map((m) => xmlValues(m[1]!, 'UploadId')[0]!)
-      .filter(Boolean);
+      .map((m) => ({ id: xmlValues(m[1]!, 'UploadId')[0]!, initiatedMs: Date.parse(xmlValues(m[1]!, 'Initiated')[0] ?? '') }))
+      .filter((u) => Boolean(u.id))
+      .sort((a, b) => (a.initiatedMs || 0) - (b.initiatedMs || 0))
+      .map((u) => u.id);
+  }
+
+  /** The parts an open upload holds, by part number (ListParts, paged); undefined when the upload is gone. */
+  async listParts(objectKey: string, uploadId: string): Promise<{ partNumber: number; etag: string; sizeBytes: number }[] | undefined> {
+    const parts: { partNumber: number; etag: string; sizeBytes: number }[] = [];
+    let marker: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const query: Record<string, string> = { uploadId };
+      if (marker) query['part-number-marker'] = marker;
+      const response = await this.send('GET', objectKey, query);
+      if (response.status === 404) return void (await response.body?.cancel());
+      const xml = await expectOk(response, 'ListParts');
+      for (const [, part = ''] of xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)) {
+        parts.push({ partNumber: Number(xmlValues(part, 'PartNumber')[0]), etag: xmlValues(part, 'ETag')[0] ?? '', sizeBytes: Number(xmlValues(part, 'Size')[0]) });
+      }
+      marker = xmlValues(xml, 'IsTruncated')[0] === 'true' ? xmlValues(xml, 'NextPartNumberMarker')[0] : undefined;
+      if (!marker) break;
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /** The object key of an archive key (`<prefix><key>.zip`). */
+  archiveObjectKey(key: string): string {
+    return this.objectKey(key);
+  }
+
+  /** Bytes per uploaded part (the last one may be smaller). */
+  get partBytes(): number {
+    return this.partSizeBytes;
   }
 
   private objectKey(key: string): string {

@@ -1,0 +1,80 @@
+// The engine's ResumableSink over one S3 multipart upload: the uploaded parts are the durable prefix of the
+// archive, so an export interrupted on one machine continues on another from the last whole part. Parts have a
+// fixed size and exports are deterministic, so part N holds the same bytes whichever attempt uploads it; a resume
+// keeps parts 1..k (k whole parts at or before the checkpoint) and the engine rewrites from there.
+
+import type { ResumableSink } from '../engine/resume.ts';
+import { ExportError } from '../model/errors.ts';
+import type { S3ExportStorage } from './s3-storage.ts';
+
+/** S3's largest part count per upload. */
+const S3_MAX_PARTS = 10_000;
+
+/** A resumable sink and the upload it writes to. */
+export interface S3ResumableSink extends ResumableSink {
+  readonly uploadId: string;
+}
+
+/**
+ * Opens the archive upload of `key`: the oldest upload still open on it (an interrupted attempt's, perhaps on
+ * another machine), or a new one. Its `size()` is the whole parts uploaded from part 1 on.
+ */
+export async function openS3ResumableSink(storage: S3ExportStorage, key: string): Promise<S3ResumableSink> {
+  const objectKey = storage.archiveObjectKey(key);
+  const partBytes = storage.partBytes;
+  let uploadId: string | undefined = (await storage.openUploads(objectKey))[0];
+  let etags: string[] = [];
+  if (uploadId) {
+    const parts = await storage.listParts(objectKey, uploadId);
+    if (parts) {
+      // Only an unbroken run of full parts from part 1 counts: a gap or a short part ends the durable prefix.
+      for (const [i, part] of parts.entries()) {
+        if (part.partNumber !== i + 1 || part.sizeBytes !== partBytes) break;
+        etags.push(part.etag);
+      }
+    } else {
+      uploadId = undefined;
+    }
+  }
+  uploadId ??= await storage.createUpload(objectKey);
+  const id = uploadId;
+  const buffer = new Uint8Array(partBytes);
+  let filled = 0;
+
+  const uploadBuffered = async (): Promise<void> => {
+    if (etags.length >= S3_MAX_PARTS) throw new ExportError('QUOTA_EXCEEDED', `${objectKey} needs more than ${S3_MAX_PARTS} parts of ${partBytes} bytes`);
+    etags.push(await storage.uploadPart(objectKey, id, etags.length + 1, buffer.subarray(0, filled)));
+    filled = 0;
+  };
+
+  return {
+    uploadId: id,
+    size: async () => etags.length * partBytes,
+    async truncate(offsetBytes) {
+      const keepParts = Math.min(etags.length, Math.floor(offsetBytes / partBytes));
+      etags = etags.slice(0, keepParts);
+      filled = 0;
+      return keepParts * partBytes;
+    },
+    async write(chunk) {
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        const n = Math.min(chunk.byteLength - offset, partBytes - filled);
+        buffer.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === partBytes) await uploadBuffered();
+      }
+    },
+    // Nothing to flush: a part is durable once uploaded, and a part under the minimum cannot be uploaded early.
+    async close() {
+      if (filled > 0 || etags.length === 0) await uploadBuffered();
+      // Parts beyond the last listed (left by a longer earlier attempt) are dropped by the completion.
+      await storage.completeUpload(objectKey, id, etags);
+    },
+    abort: () => storage.abortUpload(objectKey, id),
+    async release() {
+      filled = 0;
+    },
+  };
+}
