@@ -223,6 +223,11 @@ export async function importGpx(chunks: AsyncIterable<Uint8Array>, options: GpxI
       ...(warningsOf(state) ? { warnings: warningsOf(state) } : {}),
     });
   }
-  if (!results.length) throw new ExportError('INVALID_INPUT', 'GPX file has no track points with a <time>: nothing to import as an activity');
+  if (!results.length) {
+    // Every point dropped: the refusal gives the reason the first one had, so a strict-number refusal stays named.
+    const dropped = tracks.flatMap((t) => warningsOf(t) ?? []);
+    if (dropped.length) throw new ExportError('INVALID_INPUT', `GPX file has no usable track points: ${dropped[0]}${dropped.length > 1 ? ` (and ${dropped.length - 1} more notes)` : ''}`);
+    throw new ExportError('INVALID_INPUT', 'GPX file has no track points with a <time>: nothing to import as an activity');
+  }
   return results;
 }

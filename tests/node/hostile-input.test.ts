@@ -78,15 +78,15 @@ describe('strict numbers and dates (issue 19 item 12)', () => {
     + `<trkpt lat="${lat}" lon="8.1"><time>${time}</time></trkpt></trkseg></trk></gpx>`);
   const messages = (items: ImportItem[]) => items.map((i) => (i.type === 'error' ? i.message : i.type === 'record' ? `record ${i.record.id}` : `activity ${i.file}`));
 
-  it('refuses 0x10 as a GPX latitude and 30 February as a GPX time, and imports a plain one', async () => {
+  it('refuses 0x10 as a GPX latitude and 30 February as a GPX time (the only point is dropped, by name), and imports a plain one', async () => {
     const items = await importAll([
       { name: 'hex.gpx', bytes: gpx('0x10', '2023-02-28T07:00:00Z') },
       { name: 'feb30.gpx', bytes: gpx('47.1', '2023-02-30T07:00:00Z') },
       { name: 'fine.gpx', bytes: gpx(' 47.1 ', '2024-02-29T07:00:00Z') },
     ]);
     expect(messages(items)).toEqual([
-      'hex.gpx: line 1: <trkpt> lat is not a number: "0x10"',
-      'feb30.gpx: line 1: <trkpt> <time> is not a valid dateTime: "2023-02-30T07:00:00Z"',
+      'hex.gpx: GPX file has no usable track points: <trkpt> #1 of the track dropped: lat="0x10" is not a number',
+      'feb30.gpx: GPX file has no usable track points: <trkpt> #1 of the track dropped: <time> "2023-02-30T07:00:00Z" is not a valid dateTime',
       'activity fine.gpx',
     ]);
   });
