@@ -1,6 +1,7 @@
 // A one-line progress bar on a terminal (nothing when stderr is not a TTY, so logs stay clean).
 
 import type { ExportProgress } from '../engine/index.ts';
+import { importEta } from '../import/import-progress.ts';
 import type { ImportProgress } from '../import/types.ts';
 import { printable } from '../model/printable.ts';
 
@@ -31,17 +32,15 @@ export function importProgress(stream: NodeJS.WriteStream = process.stderr, nowM
   };
 }
 
-/** `reading export.zip: 412.0 of 1024.0 MB (40%), 61.2 MB/s, ETA 10s`; ETA left out until a second has passed. */
+/** `reading export.zip: 412.0 of 1024.0 MB (40%), 61.2 MB/s, ETA 10s`; rate and ETA left out until a second has passed. */
 export function importProgressLine(p: ImportProgress, elapsedS: number): string {
+  const eta = importEta(p, elapsedS);
   const name = printable(p.file);
   const file = name.length > 30 ? `…${name.slice(-29)}` : name;
-  const rate = elapsedS > 0 ? p.bytesRead / elapsedS : 0;
   let line = `reading ${file}: ${(p.bytesRead / 1e6).toFixed(1)}`;
-  if (p.totalBytes > 0) line += ` of ${(p.totalBytes / 1e6).toFixed(1)} MB (${Math.floor((p.bytesRead / p.totalBytes) * 100)}%)`;
+  if (eta.fraction !== undefined) line += ` of ${(p.totalBytes / 1e6).toFixed(1)} MB (${Math.floor(eta.fraction * 100)}%)`;
   else line += ' MB';
-  if (elapsedS >= 1 && rate > 0) {
-    line += `, ${(rate / 1e6).toFixed(1)} MB/s`;
-    if (p.totalBytes > p.bytesRead) line += `, ETA ${Math.ceil((p.totalBytes - p.bytesRead) / rate)}s`;
-  }
+  if (eta.bytesPerS !== undefined) line += `, ${(eta.bytesPerS / 1e6).toFixed(1)} MB/s`;
+  if (eta.etaS !== undefined) line += `, ETA ${eta.etaS}s`;
   return line;
 }

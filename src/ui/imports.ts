@@ -2,7 +2,7 @@
 // here; the work runs in the worker, and this keeps the per-file results for the Data screen.
 
 import { useSyncExternalStore } from 'react';
-import type { ImportFileResult } from '../workers/api.ts';
+import type { ImportEta, ImportFileResult } from '../workers/api.ts';
 import { bridge } from './services.ts';
 
 export interface ImportState {
@@ -12,6 +12,8 @@ export interface ImportState {
   results: ImportFileResult[];
   /** Where the batch came from, for the status line. */
   origin?: 'picked' | 'shared' | 'opened';
+  /** How far the file being read is, with an ETA (a large account export takes minutes). */
+  progress?: ImportEta;
 }
 
 let state: ImportState = { running: false, pending: [], results: [] };
@@ -31,15 +33,15 @@ export function useImports(): ImportState {
 let chain: Promise<unknown> = Promise.resolve();
 export function importFiles(files: File[], origin: ImportState['origin'] = 'picked'): Promise<ImportFileResult[]> {
   const run = async () => {
-    set({ running: true, pending: files.map((f) => f.name), results: [], origin });
+    set({ running: true, pending: files.map((f) => f.name), results: [], origin, progress: undefined });
     const results: ImportFileResult[] = [];
     try {
       return await bridge.importFiles(files, (result) => {
         results.push(result);
-        set({ ...state, results: [...results] });
-      });
+        set({ ...state, results: [...results], progress: undefined });
+      }, (progress) => set({ ...state, progress }));
     } finally {
-      set({ ...state, running: false });
+      set({ ...state, running: false, progress: undefined });
     }
   };
   const next = chain.then(run, run);

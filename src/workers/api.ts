@@ -76,6 +76,9 @@ export interface DemoLoadProgress {
   recordsTotal: number;
 }
 
+export type { ImportEta } from '../import/import-progress.ts';
+import type { ImportEta } from '../import/import-progress.ts';
+
 /** What importing one file did. */
 export interface ImportFileResult {
   file: string;
@@ -122,7 +125,7 @@ export interface ExportWorkerApi {
   /** Writes the demo dataset into the database (bulk, tracks as chunk rows). */
   loadDemo(options: Partial<DemoOptions>, onProgress?: (progress: DemoLoadProgress) => void): Promise<StoreSummary>;
   /** Imports device files (.fit .gpx .tcx .zip, our own CSV) into the store, one result per file. */
-  importFiles(files: File[], onResult?: (result: ImportFileResult) => void): Promise<ImportFileResult[]>;
+  importFiles(files: File[], onResult?: (result: ImportFileResult) => void, onProgress?: (progress: ImportEta) => void): Promise<ImportFileResult[]>;
   /** Empties the database and the export workspace. */
   clearAll(): Promise<void>;
   /** Counts per kind with first and last time. */

@@ -4,7 +4,7 @@
 import './comlink-setup.ts';
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ExportProgress } from '../engine/progress.ts';
-import type { ExportWorkerApi, DemoLoadProgress, ImportFileResult, RunOutcome, StartExport } from './api.ts';
+import type { ExportWorkerApi, DemoLoadProgress, ImportEta, ImportFileResult, RunOutcome, StartExport } from './api.ts';
 
 /** The worker is terminated after this long with no call in flight. */
 export const IDLE_SHUTDOWN_MS = 60_000;
@@ -116,8 +116,8 @@ export class WorkerBridge {
     return this.call((api) => api.loadDemo(options, onProgress ? proxy(onProgress) : undefined));
   }
 
-  importFiles(files: File[], onResult?: (result: ImportFileResult) => void) {
-    return this.call((api) => api.importFiles(files, onResult ? proxy(onResult) : undefined));
+  importFiles(files: File[], onResult?: (result: ImportFileResult) => void, onProgress?: (progress: ImportEta) => void) {
+    return this.call((api) => api.importFiles(files, onResult ? proxy(onResult) : undefined, onProgress ? proxy(onProgress) : undefined));
   }
 
   clearAll() {

@@ -47,7 +47,7 @@ const api: ExportWorkerApi = {
     await loadDemoData(db, options, onProgress);
     return storeCounts(db);
   },
-  importFiles: (files, onResult) => importDroppedFiles(db, files, onResult),
+  importFiles: (files, onResult, onProgress) => importDroppedFiles(db, files, onResult, onProgress),
   async clearAll() {
     await clearAll(db);
     await clearWorkspace();

@@ -1,7 +1,9 @@
 // Imports files the person dropped, picked, shared or opened with the app: each file on its own through
 // the importers and importIntoStore, so every file gets its own result line and one bad file stops nothing.
 
-import { blobRandomAccess, importFiles, type ImportFile } from '../import/index.ts';
+import { blobRandomAccess, importFiles, type ImportFile, type ImportProgress } from '../import/index.ts';
+import { importEta, type ImportEta } from '../import/import-progress.ts';
+import { throttleProgress } from './throttle-progress.ts';
 import { importIntoStore } from '../import/store-import.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import type { ImportFileResult } from './api.ts';
@@ -22,15 +24,24 @@ function chunksOf(file: Blob): () => AsyncIterable<Uint8Array> {
   };
 }
 
-/** Imports the files one by one into the store; `onResult` hears about each as it ends. */
-export async function importDroppedFiles(db: TakeawayDb, files: readonly File[], onResult?: (result: ImportFileResult) => void): Promise<ImportFileResult[]> {
+/**
+ * Imports the files one by one into the store; `onResult` hears about each as it ends, `onProgress` (a few times a
+ * second at most) how far the current file is read, with an ETA.
+ */
+export async function importDroppedFiles(
+  db: TakeawayDb, files: readonly File[], onResult?: (result: ImportFileResult) => void, onProgress?: (progress: ImportEta) => void,
+): Promise<ImportFileResult[]> {
   const results: ImportFileResult[] = [];
+  const progress = onProgress && throttleProgress(onProgress);
   for (const file of files) {
+    const startMs = performance.now();
+    const tell = progress && ((p: ImportProgress) => progress(importEta(p, (performance.now() - startMs) / 1000)));
     // Read at offsets, so a zip is opened by its central directory and only the member being read is in memory.
     const input: ImportFile = { name: file.name, bytes: chunksOf(file), randomAccess: async () => blobRandomAccess(file) };
     let result: ImportFileResult;
     try {
-      const stored = await importIntoStore(db, importFiles([input]));
+      const stored = await importIntoStore(db, importFiles([input], { onProgress: tell }));
+      progress?.flush();
       result = {
         file: file.name, activities: stored.activities, records: stored.records,
         skippedDuplicates: stored.skippedDuplicates, supersededRecords: stored.supersededRecords,

@@ -3,10 +3,18 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { importFiles, useImports } from '../imports.ts';
 import { formatCount } from '../format.ts';
-import type { ImportFileResult } from '../../workers/api.ts';
+import type { ImportEta, ImportFileResult } from '../../workers/api.ts';
 
 /** Extensions the importers read (a .gz of the first four too). */
 export const IMPORT_ACCEPT = '.fit,.gpx,.tcx,.csv,.zip,.gz';
+
+/** `export.zip: 40% read, about 2 min left` for the file being read, once its size is known. */
+export function progressText(progress: ImportEta | undefined): string {
+  if (!progress || progress.fraction === undefined) return '';
+  let text = ` ${progress.file}: ${Math.floor(progress.fraction * 100)}% read`;
+  if (progress.etaS !== undefined) text += `, about ${progress.etaS < 90 ? `${progress.etaS} s` : `${Math.round(progress.etaS / 60)} min`} left`;
+  return text;
+}
 
 function summary(result: ImportFileResult): string {
   const parts: string[] = [];
@@ -18,7 +26,7 @@ function summary(result: ImportFileResult): string {
 }
 
 export function ImportPanel() {
-  const { running, pending, results, origin } = useImports();
+  const { running, pending, results, origin, progress } = useImports();
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const ids = useId();
@@ -34,7 +42,7 @@ export function ImportPanel() {
       <h2 id={`${ids}-title`}>Import files</h2>
       <div className={`dropzone${dragging ? ' dragging' : ''}`} data-testid="dropzone"
         onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
-        <p>Drop FIT, GPX, TCX or zip files here, or</p>
+        <p>Drop FIT, GPX, TCX or zip files here (an Apple Health, Garmin or Google Takeout export too), or</p>
         <label htmlFor={`${ids}-input`} className="button">Choose files…</label>
         <input id={`${ids}-input`} ref={input} type="file" multiple accept={IMPORT_ACCEPT} className="visually-hidden"
           onChange={(e) => {
@@ -45,7 +53,7 @@ export function ImportPanel() {
         <p className="muted">Files are read on this device; nothing is uploaded. Activities already stored are skipped.</p>
       </div>
       <p role="status" aria-live="polite" className="status" data-testid="import-status">
-        {running ? `Importing ${results.length + 1} of ${pending.length}${origin === 'shared' ? ' shared' : origin === 'opened' ? ' opened' : ''} file${pending.length === 1 ? '' : 's'}…`
+        {running ? `Importing ${results.length + 1} of ${pending.length}${origin === 'shared' ? ' shared' : origin === 'opened' ? ' opened' : ''} file${pending.length === 1 ? '' : 's'}…${progressText(progress)}`
           : results.length ? `Imported ${results.length - failed} of ${results.length} file${results.length === 1 ? '' : 's'}${failed ? `; ${failed} could not be read` : ''}.` : ''}
       </p>
       {results.length > 0 && (
