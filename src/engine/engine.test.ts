@@ -94,7 +94,7 @@ async function exportToBytes(req = request, recs = records): Promise<{ bytes: Ui
 }
 
 describe('runExport', () => {
-  it('writes a zip that unzip tests clean, with README, entries, manifest and SHA256SUMS that sha256sum accepts', async () => {
+  it('writes a zip that unzip tests clean, with README, entries, manifest and SHA256SUMS that sha256sum accepts', { tags: ['tools'] }, async () => {
     const { bytes, manifest } = await exportToBytes();
     const file = tempFile('export.zip', bytes);
     expect(spawnSync('unzip', ['-tq', file]).status).toBe(0);

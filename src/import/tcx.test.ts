@@ -38,7 +38,7 @@ const MULTISPORT = '<?xml version="1.0" encoding="UTF-8"?>'
   + `<NextSport>${activity('Running', 3, 240)}</NextSport>`
   + '</MultiSportSession></Activities></TrainingCenterDatabase>';
 
-describe('importTcx multisport', () => {
+describe('importTcx multisport', { tags: ['tools'] }, () => {
   it('imports a MultiSportSession as one activity per sport and per transition, in order', async () => {
     expectSchemaValid(MULTISPORT);
     const imported = await importTcx(streamBytes(new TextEncoder().encode(MULTISPORT)), { fileName: 'duathlon.tcx', nowMs: NOW_MS });

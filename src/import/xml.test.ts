@@ -30,7 +30,7 @@ async function gpx(text: string): Promise<ImportedActivity[]> {
   return importGpx(streamBytes(encoder.encode(text)), { fileName: 't.gpx', nowMs: NOW_MS });
 }
 
-describe('importGpx on the real corpus', () => {
+describe('importGpx on the real corpus', { tags: ['tools'] }, () => {
   for (const name of corpusFiles('gpx', '.gpx')) {
     it(`imports ${name} with gpxpy's point count, start time and length`, async () => {
       const expected = gpxpySummary(corpusPath('gpx', name));
@@ -79,7 +79,7 @@ describe('importGpx details', () => {
     await expect(gpx(`${head}<trk><trkseg>${point(0)}`)).rejects.toThrow(/malformed XML: .*unclosed tag/i);
   });
 
-  it('reads GPX 1.0 (the corpus file written by GPSBabel): every timed point of its tracks, from gpxpy\'s start', async () => {
+  it('reads GPX 1.0 (the corpus file written by GPSBabel): every timed point of its tracks, from gpxpy\'s start', { tags: ['tools'] }, async () => {
     const file = corpusPath('gpx/negative', 'korita-zbevnica-gpx10.gpx');
     const imported = await importGpx(streamBytes(readCorpus('gpx/negative', 'korita-zbevnica-gpx10.gpx')), { fileName: 'k.gpx', nowMs: NOW_MS });
     const timedPoints = xpathNumber(file, "count(//*[local-name()='trkpt'][*[local-name()='time']])");
@@ -143,14 +143,14 @@ describe('importGpx details', () => {
     expect(imported.warnings![10]).toBe('15 more <trkpt> dropped (25 in all)');
   });
 
-  it('reads the Amazfit file whose extra <heartrate> sits in the GPX namespace', async () => {
+  it('reads the Amazfit file whose extra <heartrate> sits in the GPX namespace', { tags: ['tools'] }, async () => {
     const [amazfit] = await importGpx(streamBytes(readCorpus('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')), { fileName: 'a.gpx', nowMs: NOW_MS });
     expect(amazfit.activity.channels).toContain('heartRateBpm');
     expect(amazfit.activity.sampleCount).toBe(gpxpySummary(corpusPath('gpx/negative', 'amazfit-hr-in-gpx-namespace.gpx')).points);
   });
 });
 
-describe('importTcx on the real corpus', () => {
+describe('importTcx on the real corpus', { tags: ['tools'] }, () => {
   for (const name of corpusFiles('tcx', '.tcx')) {
     it(`imports ${name} with xmllint's trackpoint count, start time and lap distance`, async () => {
       const file = corpusPath('tcx', name);

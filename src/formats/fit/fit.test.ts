@@ -184,7 +184,7 @@ describe('encodeFitActivity', () => {
     expect([recordsBefore(0), recordsBefore(1), recordsBefore(2), recordsBefore(3)]).toEqual([0, 201, 260, 600]);
   });
 
-  it('passes the independent validator (Garmin SDK, fit-file-parser, gpsbabel) in strict mode', async () => {
+  it('passes the independent validator (Garmin SDK, fit-file-parser, gpsbabel) in strict mode', { tags: ['tools'] }, async () => {
     const result = validateFit(await encode(ride, rideSamples), 'ride.fit');
     expect(result.output).toContain('records=600');
     expect(result.status, result.output).toBe(0);
@@ -196,7 +196,7 @@ describe('encodeFitActivity', () => {
     expect(hex(seven)).toBe(hex(big));
   });
 
-  it('streams chunks of at most 64 KB (plus the 2-byte CRC) for a 24-hour activity of 86,400 samples', async () => {
+  it('streams chunks of at most 64 KB (plus the 2-byte CRC) for a 24-hour activity of 86,400 samples', { tags: ['tools'] }, async () => {
     const day = makeActivity({ sampleCount: 86_400, channels: ALL_CHANNELS, sport: 'hiking', subSport: 'trail', totals: { elapsedS: 86_399, timerS: 86_399 } });
     const samples = makeSamples(86_400, day.startTimeMs, ALL_CHANNELS);
     const sizes: number[] = [];
@@ -215,7 +215,7 @@ describe('encodeFitActivity', () => {
     expect(result.output).toContain(`fit-file-parser : ok records=86400 first=${new Date(at(0)).toISOString()} last=${last}`);
   });
 
-  it('writes a valid file with file_id, lap, session and activity for an activity without samples', async () => {
+  it('writes a valid file with file_id, lap, session and activity for an activity without samples', { tags: ['tools'] }, async () => {
     const empty = makeActivity({ sampleCount: 0, channels: [], totals: { elapsedS: 0, timerS: 0 } });
     const bytes = await encode(empty, undefined);
     const { messages } = decodeFit(bytes);
@@ -229,7 +229,7 @@ describe('encodeFitActivity', () => {
     expect(result.status, result.output).toBe(0);
   });
 
-  it('writes a one-sample activity', async () => {
+  it('writes a one-sample activity', { tags: ['tools'] }, async () => {
     const single = makeActivity({ sampleCount: 1, channels: ['heartRateBpm'] });
     const bytes = await encode(single, makeSamples(1, single.startTimeMs, single.channels));
     const { messages } = decodeFit(bytes);
@@ -237,7 +237,7 @@ describe('encodeFitActivity', () => {
     expect(validateFit(bytes, 'single.fit').status).toBe(0);
   });
 
-  it('writes a pool swim without GPS with no position fields at all', async () => {
+  it('writes a pool swim without GPS with no position fields at all', { tags: ['tools'] }, async () => {
     const channels: Channel[] = ['heartRateBpm', 'distanceM', 'speedMps'];
     const swim = makeActivity({ sampleCount: 120, channels, sport: 'swimming', subSport: 'lap_swimming', totals: { elapsedS: 119, timerS: 119, distanceM: 381.99 } });
     const bytes = await encode(swim, makeSamples(120, swim.startTimeMs, channels));
@@ -290,7 +290,7 @@ describe('encodeFitActivity', () => {
     expect(messages.recordMesgs.map((r) => (r.timestamp as Date).getTime() - TEST_START_MS)).toEqual([0, 0, 0, 1000, 1000, 1000, 1000, 2000]);
   });
 
-  it('writes a non-ASCII device name as UTF-8 that the decoder reads back', async () => {
+  it('writes a non-ASCII device name as UTF-8 that the decoder reads back', { tags: ['tools'] }, async () => {
     const named = makeActivity({ sampleCount: 5, channels: ['heartRateBpm'], name: 'Läufchen über den Col d’Izoard 🚴', device: { product: 'Montre à Zürich 時計' } });
     const bytes = await encode(named, makeSamples(5, named.startTimeMs, named.channels));
     const { messages } = decodeFit(bytes);

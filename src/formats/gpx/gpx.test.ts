@@ -62,7 +62,7 @@ function isoSecond(ms: number): string {
 
 const RIDE: FixtureSpec = { sampleCount: 600, pauseBeforeIndexes: [200, 450], gapEvery: 41, name: SPECIAL_NAME, tags: ['commute & fun', 'Ünïcødé', '雨'], notes: 'Notes <b>&amp;</b>' };
 
-describe('GPX encoder', () => {
+describe('GPX encoder', { tags: ['tools'] }, () => {
   it.each(GPX_DIALECTS)('writes a file that the GPX validators accept in the %s dialect', async (dialect) => {
     const result = validate(await encodeToFile(RIDE, dialect, 'ride'));
     expect(result.output).toContain('PASS');

@@ -44,7 +44,7 @@ function pageCount(file: string): number {
   return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
 }
 
-describe('pdf year-in-review report', () => {
+describe('pdf year-in-review report', { tags: ['tools'] }, () => {
   const records = fixtureYear().filter((r) => r.kind !== 'record');
   let result: Awaited<ReturnType<typeof report>>;
 
@@ -111,7 +111,7 @@ describe('pdf year-in-review report', () => {
   }, 60_000);
 });
 
-describe('pdf charts without data', () => {
+describe('pdf charts without data', { tags: ['tools'] }, () => {
   it('shows a "No data for this chart" panel for every chart when nothing matches', async () => {
     const { file, text } = await report([], year2025);
     validate(file);
@@ -136,7 +136,7 @@ describe('pdf charts without data', () => {
   });
 });
 
-describe('pdf templates and options', () => {
+describe('pdf templates and options', { tags: ['tools'] }, () => {
   const march = fixtureYear().filter((r) => r.kind !== 'record');
   /** 1-based page of the first page after the contents that contains `heading`. */
   const pageOf = (text: string, heading: string) => text.split('\f').findIndex((page, i) => i >= 2 && page.includes(heading)) + 1;
@@ -187,7 +187,7 @@ describe('heart-rate zone accumulation', () => {
   });
 });
 
-describe('pdf report in imperial units and UTC', () => {
+describe('pdf report in imperial units and UTC', { tags: ['tools'] }, () => {
   const records = fixtureYear().filter((r) => r.kind !== 'record' && r.kind !== 'sleep').slice(0, 80);
   const options: ExportOptions = { ...withPdf({ template: 'monthly', activityPages: false }), units: 'imperial', timeStyle: 'utc' };
   let result: Awaited<ReturnType<typeof report>>;

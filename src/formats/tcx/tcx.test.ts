@@ -66,7 +66,7 @@ const RIDE: FixtureSpec = {
   name: 'Café & <Crêpes> "ride" Привет 東京\u0001', notes: 'Felt strong',
 };
 
-describe('TCX encoder', () => {
+describe('TCX encoder', { tags: ['tools'] }, () => {
   it('writes a file that the TCX validators accept', async () => {
     const result = validate(await encodeToFile(RIDE, 'ride', (activity) => {
       activity.device = { manufacturer: 'Garmin', product: 'Edge 530', serialNumber: '3312345678', softwareVersion: '9.75' };

@@ -32,7 +32,7 @@ function inspect(file: string): Inspection {
   return JSON.parse(execFileSync(python, [path.join(here, 'fixtures/inspect-workbook.py'), file], { encoding: 'utf8' })) as Inspection;
 }
 
-describe('xlsx workbook of a year of data', () => {
+describe('xlsx workbook of a year of data', { tags: ['tools'] }, () => {
   const records = fixtureYear();
   let file = '';
   let inspection: Inspection;
@@ -119,7 +119,7 @@ describe('xlsx workbook of a year of data', () => {
 });
 
 describe('xlsx edge cases', () => {
-  it('writes a valid workbook with empty sheets and count-only Summary lines when nothing matches', async () => {
+  it('writes a valid workbook with empty sheets and count-only Summary lines when nothing matches', { tags: ['tools'] }, async () => {
     const { files } = await encodeAll(xlsxFormat, new MemoryRecordSource([]), allKinds);
     const file = writeTemp('empty.xlsx', files[0]!.bytes);
     expect(spawnSync(python, [validator, file]).status).toBe(0);
@@ -129,7 +129,7 @@ describe('xlsx edge cases', () => {
     expect(inspection.summary.some((l) => l.label.startsWith('Average'))).toBe(false);
   });
 
-  it('keeps Unicode names as text and neutral sheet names for odd record types', async () => {
+  it('keeps Unicode names as text and neutral sheet names for odd record types', { tags: ['tools'] }, async () => {
     const records = fixtureYear().filter((r) => r.kind === 'activity').slice(0, UNICODE_NAMES.length);
     const odd = { kind: 'record' as const, id: 'r1', updatedAtMs: 0, recordType: 'a/b:c*d?[e]', timestampMs: Date.UTC(2025, 0, 1), utcOffsetMin: 0, title: ' padded ', tags: [], fields: { n: 1 } };
     const { files } = await encodeAll(xlsxFormat, new MemoryRecordSource([...records, odd]), { kinds: ['activity', 'record'] });
@@ -155,7 +155,7 @@ describe('xlsx edge cases', () => {
   });
 });
 
-describe('xlsx time style and units', () => {
+describe('xlsx time style and units', { tags: ['tools'] }, () => {
   const options: ExportOptions = { ...DEFAULT_EXPORT_OPTIONS, timeStyle: 'utc', units: 'imperial' };
   const records = fixtureYear().filter((r) => r.kind === 'activity' || r.kind === 'weight' || r.kind === 'sleep').slice(0, 60);
   const filter: RecordFilter = { kinds: ['activity', 'weight', 'sleep'] };

@@ -50,7 +50,7 @@ function runXpath(file: string, expression: string): string {
   return execFileSync('xmllint', ['--xpath', expression, file], { encoding: 'utf8' }).replace(/\n$/, '');
 }
 
-describe('xmlFormat', () => {
+describe('xmlFormat', { tags: ['tools'] }, () => {
   it('writes one well-formed file per selected kind', async () => {
     const { files, entries } = await collectEntries(xmlFormat, source(), [...ALL_KINDS]);
     expect([...files.keys()]).toEqual(['xml/activities.xml', 'xml/steps.xml', 'xml/weight.xml', 'xml/sleep.xml', 'xml/records.xml']);
