@@ -53,7 +53,7 @@ const commits = async (): Promise<number> => {
 };
 try {
   for (const workers of [1, 2]) {
-    await sql.query('TRUNCATE takeaway_jobs, takeaway_outbox');
+    await sql.query('TRUNCATE takeaway_jobs, takeaway_outbox CASCADE');
     const api = new ServerProcess(dataDir, { ...env, TAKEAWAY_WORKERS: '0' });
     await api.start();
     const workerProcesses = Array.from({ length: workers }, () => new ServerProcess(dataDir, { ...env, TAKEAWAY_WORKERS: '1' }));

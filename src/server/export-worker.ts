@@ -3,6 +3,8 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { planExport, runExport, type ExportPlan } from '../engine/index.ts';
+import { runResumableExport, type ExportCheckpoint, type ResumableSink } from '../engine/resume.ts';
+import { openResumableArchive } from './resumable-archive.ts';
 import type { RecordSource } from '../model/source.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError } from '../model/errors.ts';
@@ -104,20 +106,64 @@ async function run(): Promise<void> {
   } else {
     snapshot = await freshSnapshot(signal, planAndCheck);
   }
+  const onProgress = (p: { fraction: number; filesDone: number; recordsRead: number; samplesRead: number; bytesOut: number }): void => post({
+    type: 'progress',
+    progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
+  });
+  if (input.resumable && input.attempt !== undefined && !input.s3) {
+    const archive = await openResumableArchive(input.filesDir, input.jobId, input.attempt, input.resume, commitGranted);
+    let savedFiles = archive.checkpoint?.files.length ?? 0;
+    const result = await runResumableExport(input.request, snapshot.source, sizeLimitedResumableSink(archive.sink), {
+      registry: FORMAT_REGISTRY, plan, skipped: snapshot.skipped, signal, onProgress,
+      checkpoint: archive.checkpoint,
+      saveCheckpoint: async ({ files, ...checkpoint }: ExportCheckpoint) => {
+        await checkpointSaved({ type: 'checkpoint', checkpoint, firstIndex: savedFiles, newFiles: files.slice(savedFiles) });
+        savedFiles = files.length;
+      },
+    });
+    post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length, resumedFromBytes: result.resumedFromBytes });
+    return;
+  }
   const storage = input.s3 ? new S3ExportStorage(input.s3) : new FileExportStorage(input.filesDir);
   const result = await runExport(input.request, snapshot.source, sizeLimitedSink(storage.createSink(input.jobId, input.attempt)), {
     registry: FORMAT_REGISTRY,
     plan,
     skipped: snapshot.skipped,
     signal,
-    onProgress: (p) => post({
-      type: 'progress',
-      progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
-    }),
+    onProgress,
   });
   // The archive is stored: the bucket's copy of the snapshot is no longer needed (the local one goes with the job).
   await snapshotObjects?.deleteAll().catch((error: unknown) => console.warn(`export ${input.jobId}: records snapshot not removed from the bucket:`, error));
   post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length });
+}
+
+/** Sends a checkpoint to the runner and waits until it is stored (a runner that lost the job terminates us). */
+function checkpointSaved(message: Extract<ExportWorkerMessage, { type: 'checkpoint' }>): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (command: ExportWorkerCommand): void => {
+      if (command.type !== 'checkpoint-saved') return;
+      parentPort!.off('message', onMessage);
+      resolve();
+    };
+    parentPort!.on('message', onMessage);
+    post(message);
+  });
+}
+
+/** A resumable sink whose new bytes count against the size limit (a resume's copied prefix counts too). */
+function sizeLimitedResumableSink(inner: ResumableSink): ResumableSink {
+  return {
+    ...inner,
+    async truncate(offsetBytes) {
+      written.archiveBytes = offsetBytes;
+      await inner.truncate(offsetBytes);
+    },
+    async write(chunk) {
+      written.archiveBytes += chunk.byteLength;
+      checkSizeLimit();
+      await inner.write(chunk);
+    },
+  };
 }
 
 /**

@@ -92,6 +92,11 @@ export async function takeSnapshot(fetcher: RecordFetcher, filter: RecordFilter,
 }
 
 /** The complete snapshot in `dir`, or undefined when there is none (never taken, or cut off before its index). */
+/** Whether `dir` holds a complete snapshot (its index is written last), without reading it. */
+export async function hasCompleteSnapshot(dir: string): Promise<boolean> {
+  return (await readJsonIfExists<SnapshotIndex>(path.join(dir, SNAPSHOT_INDEX_FILE))) !== undefined;
+}
+
 export async function openSnapshot(dir: string): Promise<RecordsSnapshot | undefined> {
   const index = await readJsonIfExists<SnapshotIndex>(path.join(dir, SNAPSHOT_INDEX_FILE));
   if (!index) return undefined;

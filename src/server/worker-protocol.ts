@@ -1,5 +1,7 @@
 // Messages between the job runner and an export worker thread.
 
+import type { ManifestFile } from '../engine/manifest.ts';
+import type { ExportCheckpoint } from '../engine/resume.ts';
 import type { ExportRequest } from '../model/request.ts';
 import type { RecordsApiPatience } from './config.ts';
 import type { ServerJobProgress } from '../model/server-job.ts';
@@ -28,10 +30,16 @@ export interface ExportWorkerInput {
   maxExportBytes: number;
   /** The job's claim number in scaled mode: names this attempt's partial archive (storage.ts createSink). */
   attempt?: number;
+  /**
+   * Scaled mode on the file system: the archive is written as a resumable export (checkpoints after each entry,
+   * `checkpoint` messages), continuing from `resume` when an earlier attempt left one.
+   */
+  resumable?: boolean;
+  resume?: { checkpoint: ExportCheckpoint; fromAttempt: number };
 }
 
 /** From the runner to the worker: the archive may be stored (answers `committing`). */
-export type ExportWorkerCommand = { type: 'commit' };
+export type ExportWorkerCommand = { type: 'commit' } | { type: 'checkpoint-saved' };
 
 export type ExportWorkerMessage =
   /** The records snapshot is complete: the records token is no longer needed. */
@@ -46,6 +54,12 @@ export type ExportWorkerMessage =
    * scaled mode first checks that this worker still holds the job, so a worker that lost it never stores its bytes.
    */
   | { type: 'committing' }
-  | { type: 'done'; sizeBytes: number; skippedCount: number }
+  /**
+   * A resumable export finished an entry: the checkpoint without its file list, and the files finished since the
+   * last one (from position `firstIndex`). The worker waits for `checkpoint-saved`.
+   */
+  | { type: 'checkpoint'; checkpoint: Omit<ExportCheckpoint, 'files'>; firstIndex: number; newFiles: ManifestFile[] }
+  /** `resumedFromBytes`: archive bytes kept from an earlier attempt (0 for a fresh start). */
+  | { type: 'done'; sizeBytes: number; skippedCount: number; resumedFromBytes?: number }
   /** `storageFullNeededBytes` is set when a write found the disk full (the runner words the message). */
   | { type: 'failed'; code: string; message: string; retryable: boolean; storageFullNeededBytes?: number };

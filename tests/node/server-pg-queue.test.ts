@@ -49,7 +49,7 @@ afterEach(async (context) => {
     await p.kill('SIGKILL');
   }
   // Each test starts from an empty queue.
-  await sql.query('TRUNCATE takeaway_jobs, takeaway_outbox');
+  await sql.query('TRUNCATE takeaway_jobs, takeaway_outbox CASCADE');
 });
 
 afterAll(async () => {

@@ -5,12 +5,15 @@
 // and never stores its archive (the `committing` check).
 
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from '../config.ts';
+import type { ExportCheckpoint } from '../../engine/resume.ts';
 import type { ServerJob } from '../../model/server-job.ts';
+import { hasCompleteSnapshot } from '../record-fetcher.ts';
+import { removeAttemptPartials } from '../resumable-archive.ts';
 import { BOOT_URL, exportWorkerInput, MAX_ATTEMPTS, PROGRESS_WRITE_INTERVAL_MS } from '../job-runner.ts';
 import type { JobQueue } from '../job-store.ts';
 import type { ExportStorage } from '../storage.ts';
@@ -83,14 +86,37 @@ export class PgJobRunner implements JobQueue {
         await this.store.release(claim.job.id, claim.fence);
         return;
       }
-      this.run(claim);
+      await this.run(claim);
     }
   }
 
-  private run({ job, fence }: Claim): void {
+  /**
+   * Where an earlier attempt got to: its complete records snapshot on this machine is taken over (renamed to
+   * ours, so the records API is not read again), and on the file system its stored checkpoint lets the export
+   * continue from the bytes it had written.
+   */
+  private async resumeState(id: string, fence: number, spoolDir: string): Promise<{ resumable: boolean; resume?: { checkpoint: ExportCheckpoint; fromAttempt: number } }> {
+    const spoolRoot = path.join(this.config.dataDir, 'spool');
+    const earlier = (await readdir(spoolRoot).catch(() => [] as string[])).filter((name) => name.startsWith(`${id}-`) && name !== `${id}-${fence}`);
+    for (const name of earlier) {
+      if (await hasCompleteSnapshot(path.join(spoolRoot, name))) {
+        await rename(path.join(spoolRoot, name), spoolDir).catch(() => undefined);
+        break;
+      }
+    }
+    if (this.config.s3) return { resumable: false };
+    const stored = await this.store.loadCheckpoint(id);
+    return { resumable: true, resume: stored && { checkpoint: stored.checkpoint, fromAttempt: stored.attempt } };
+  }
+
+  private async run({ job, fence }: Claim): Promise<void> {
     const id = job.id;
     const spoolDir = path.join(this.config.dataDir, 'spool', `${id}-${fence}`);
-    const worker = new Worker(BOOT_URL, { workerData: exportWorkerInput(this.config, job, spoolDir, job.recordsToken, fence) });
+    const state = await this.resumeState(id, fence, spoolDir).catch((error: unknown) => {
+      console.warn(`export ${id}: earlier attempt not taken over (starting from byte 0):`, error);
+      return { resumable: !this.config.s3 };
+    });
+    const worker = new Worker(BOOT_URL, { workerData: { ...exportWorkerInput(this.config, job, spoolDir, job.recordsToken, fence), ...state } });
     const heartbeat = setInterval(() => {
       this.store.renew(id, fence, this.config.leaseMs).then((ok) => {
         if (!ok) void lose('its lease was taken over or the job was deleted');
@@ -133,7 +159,10 @@ export class PgJobRunner implements JobQueue {
           const done = { ...current, ...patch, updatedAtMs: nowMs, expiresAtMs: nowMs + this.config.retentionMs, recordsToken: undefined, pause: undefined };
           return { patch: { ...patch, updatedAtMs: nowMs, expiresAtMs: done.expiresAtMs, recordsToken: undefined, pause: undefined }, payload: this.payloadOf(done) };
         });
-        if (!ended) console.warn(`export ${id}: claim ${fence} ended (${outcome.status}) after losing the job; nothing was written`);
+        if (!ended) console.warn(`export ${id}: claim ${fence} lost before it ended (${outcome.status}); nothing was written`);
+        const filesDir = path.join(this.config.dataDir, 'files');
+        if (ended?.status === 'COMPLETED' && !this.config.s3) await removeAttemptPartials(filesDir, id);
+        if (ended?.status === 'FAILED') await this.storage.delete(id).catch(() => undefined);
       }
       this.onEnded();
       this.enqueue('');
@@ -170,7 +199,14 @@ export class PgJobRunner implements JobQueue {
             else void lose('its lease was taken over before the archive was stored');
           }, (error: unknown) => void end({ status: 'FAILED', code: 'INTERNAL', message: `the lease could not be checked: ${String(error)}`, retryable: true }));
           break;
+        case 'checkpoint':
+          this.store.saveCheckpoint(id, fence, message.checkpoint, message.firstIndex, message.newFiles).then((ok) => {
+            if (ok && this.held.get(id) === held) worker.postMessage({ type: 'checkpoint-saved' } satisfies ExportWorkerCommand);
+            else void lose('a fenced checkpoint write missed');
+          }, (error: unknown) => void end({ status: 'FAILED', code: 'INTERNAL', message: `the checkpoint could not be stored: ${String(error)}`, retryable: true }));
+          break;
         case 'done':
+          if (message.resumedFromBytes) console.log(`export ${id}: claim ${fence} resumed from byte ${message.resumedFromBytes} of an earlier attempt`);
           void end({ status: 'COMPLETED', sizeBytes: message.sizeBytes, skippedCount: message.skippedCount });
           break;
         case 'failed':

@@ -1,10 +1,13 @@
 // The job table of the scaled mode in PostgreSQL, which is also the queue: the API admits jobs under a per-user
 // row lock, workers claim them with FOR UPDATE SKIP LOCKED and hold a lease, and every write a worker makes names
 // its claim (the fence), so a worker that lost its lease changes nothing. The ServerJob is kept as jsonb; status,
-// owner and order are columns for the queries.
+// owner and order are columns for the queries. The request is `json` (text as given): the archive's manifest
+// holds it, and jsonb would reorder its keys, so the bytes would differ from the same export elsewhere.
 
 import pg from 'pg';
 import { ACTIVE_STATUSES, type ServerJob, type ServerJobStatus } from '../../model/server-job.ts';
+import type { ExportCheckpoint } from '../../engine/resume.ts';
+import type { ManifestFile } from '../../engine/manifest.ts';
 import type { JobStore } from '../job-store.ts';
 import { migrate } from './schema.ts';
 
@@ -18,6 +21,12 @@ export interface Claim {
 export interface JobEnd {
   patch: Partial<ServerJob> & { status: 'COMPLETED' | 'FAILED' };
   payload: unknown;
+}
+
+/** A job's stored checkpoint and the attempt (claim) whose partial archive it describes. */
+export interface StoredCheckpoint {
+  checkpoint: ExportCheckpoint;
+  attempt: number;
 }
 
 /** Statuses of a job a worker holds. */
@@ -43,23 +52,23 @@ export class PgJobStore implements JobStore {
 
   async get(id: string): Promise<ServerJob | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT job, status FROM takeaway_jobs WHERE id = $1', [id]);
+    const { rows } = await this.pool.query('SELECT job, status, request FROM takeaway_jobs WHERE id = $1', [id]);
     return rows[0] ? rowToJob(rows[0]) : undefined;
   }
 
   async getOwned(id: string, userId: string): Promise<ServerJob | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT job, status FROM takeaway_jobs WHERE id = $1 AND user_id = $2', [id, userId]);
+    const { rows } = await this.pool.query('SELECT job, status, request FROM takeaway_jobs WHERE id = $1 AND user_id = $2', [id, userId]);
     return rows[0] ? rowToJob(rows[0]) : undefined;
   }
 
   async listByUser(userId: string): Promise<ServerJob[]> {
-    const { rows } = await this.pool.query('SELECT job, status FROM takeaway_jobs WHERE user_id = $1 ORDER BY created_at_ms DESC', [userId]);
+    const { rows } = await this.pool.query('SELECT job, status, request FROM takeaway_jobs WHERE user_id = $1 ORDER BY created_at_ms DESC', [userId]);
     return rows.map(rowToJob);
   }
 
   async all(): Promise<ServerJob[]> {
-    const { rows } = await this.pool.query('SELECT job, status FROM takeaway_jobs');
+    const { rows } = await this.pool.query('SELECT job, status, request FROM takeaway_jobs');
     return rows.map(rowToJob);
   }
 
@@ -70,8 +79,8 @@ export class PgJobStore implements JobStore {
       const { rows } = await client.query('SELECT count(*)::int AS n FROM takeaway_jobs WHERE user_id = $1 AND status = ANY($2)', [job.userId, ACTIVE_STATUSES]);
       if (rows[0].n >= maxActive) return false;
       await client.query(
-        'INSERT INTO takeaway_jobs (id, user_id, status, created_at_ms, job) VALUES ($1, $2, $3, $4, $5)',
-        [job.id, job.userId, job.status, job.createdAtMs, stripStatus(job)],
+        'INSERT INTO takeaway_jobs (id, user_id, status, created_at_ms, request, job) VALUES ($1, $2, $3, $4, $5, $6)',
+        [job.id, job.userId, job.status, job.createdAtMs, JSON.stringify(job.request), rowOf(job)],
       );
       return true;
     });
@@ -121,7 +130,7 @@ export class PgJobStore implements JobStore {
           const { rows: ended } = await client.query(
             `UPDATE takeaway_jobs SET status = 'FAILED', worker_id = NULL, lease_expires_at = NULL,
                     job = (job - 'recordsToken' - 'pause') || $2::jsonb
-              WHERE id = $1 RETURNING job, status`,
+              WHERE id = $1 RETURNING job, status, request`,
             [candidate.id, { error: { code: 'INTERNAL', message }, updatedAtMs: Date.now() }],
           );
           const job = rowToJob(ended[0]);
@@ -133,7 +142,7 @@ export class PgJobStore implements JobStore {
           `UPDATE takeaway_jobs SET status = 'PROCESSING', fence = $2::bigint, worker_id = $3,
                   lease_expires_at = now() + $4 * interval '1 millisecond',
                   job = (job - 'pause') || jsonb_build_object('attempts', $2::bigint, 'updatedAtMs', $5::bigint)
-            WHERE id = $1 RETURNING job, status`,
+            WHERE id = $1 RETURNING job, status, request`,
           [candidate.id, fence, workerId, leaseMs, Date.now()],
         );
         return { job: rowToJob(claimed[0]), fence };
@@ -173,16 +182,52 @@ export class PgJobStore implements JobStore {
   }
 
   /**
+   * Stores the engine's checkpoint of a held job: the checkpoint without its file list on the job row, the files
+   * finished since the last one (`newFiles`, from position `firstIndex`) as rows. False (nothing stored) when this
+   * claim is no longer the job's.
+   */
+  async saveCheckpoint(id: string, fence: number, checkpoint: Omit<ExportCheckpoint, 'files'>, firstIndex: number, newFiles: ManifestFile[]): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const stored = { ...checkpoint, fileCount: firstIndex + newFiles.length, attempt: fence };
+      const result = await client.query(
+        'UPDATE takeaway_jobs SET checkpoint = $3 WHERE id = $1 AND fence = $2 AND status = ANY($4)',
+        [id, fence, stored, HELD],
+      );
+      if (result.rowCount !== 1) return false;
+      if (newFiles.length > 0) {
+        await client.query(
+          `INSERT INTO takeaway_checkpoint_files (job_id, n, file)
+             SELECT $1, $2 + ordinality - 1, file FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(file, ordinality)
+           ON CONFLICT (job_id, n) DO UPDATE SET file = excluded.file`,
+          [id, firstIndex, JSON.stringify(newFiles)],
+        );
+      }
+      return true;
+    });
+  }
+
+  /** The job's last checkpoint with its file list, or undefined when it has none. */
+  async loadCheckpoint(id: string): Promise<StoredCheckpoint | undefined> {
+    const { rows } = await this.pool.query('SELECT checkpoint FROM takeaway_jobs WHERE id = $1', [id]);
+    const stored = rows[0]?.checkpoint as (Omit<ExportCheckpoint, 'files'> & { fileCount: number; attempt: number }) | null | undefined;
+    if (!stored) return undefined;
+    const files = await this.pool.query('SELECT file FROM takeaway_checkpoint_files WHERE job_id = $1 AND n < $2 ORDER BY n', [id, stored.fileCount]);
+    if (files.rows.length !== stored.fileCount) return undefined;
+    const { fileCount: _count, attempt, ...checkpoint } = stored;
+    return { checkpoint: { ...checkpoint, files: files.rows.map((r) => r.file as ManifestFile) }, attempt };
+  }
+
+  /**
    * Ends a held job and queues its push message in one transaction, so there is exactly one message per
    * finished job; undefined (and nothing written) when this claim is no longer the job's.
    */
   async finish(id: string, fence: number, end: (job: ServerJob) => JobEnd): Promise<ServerJob | undefined> {
     return this.transaction(async (client) => {
-      const { rows } = await client.query('SELECT job, status FROM takeaway_jobs WHERE id = $1 AND fence = $2 AND status = ANY($3) FOR UPDATE', [id, fence, HELD]);
+      const { rows } = await client.query('SELECT job, status, request FROM takeaway_jobs WHERE id = $1 AND fence = $2 AND status = ANY($3) FOR UPDATE', [id, fence, HELD]);
       if (!rows[0]) return undefined;
       const { patch, payload } = end(rowToJob(rows[0]));
       const { rows: ended } = await client.query(
-        `UPDATE takeaway_jobs SET ${patchSql()}, worker_id = NULL, lease_expires_at = NULL WHERE id = $1 AND fence = $2 RETURNING job, status`,
+        `UPDATE takeaway_jobs SET ${patchSql()}, worker_id = NULL, lease_expires_at = NULL WHERE id = $1 AND fence = $2 RETURNING job, status, request`,
         [id, fence, ...patchParams(patch)],
       );
       const job = rowToJob(ended[0]);
@@ -227,12 +272,13 @@ function patchParams(patch: Partial<ServerJob>): [string, string[]] {
   return [JSON.stringify(patch), removed];
 }
 
-function rowToJob(row: { job: Omit<ServerJob, 'status'>; status: string }): ServerJob {
-  return { ...row.job, status: row.status as ServerJobStatus };
+function rowToJob(row: { job: Omit<ServerJob, 'status' | 'request'>; status: string; request: ServerJob['request'] }): ServerJob {
+  return { ...row.job, request: row.request, status: row.status as ServerJobStatus };
 }
 
-function stripStatus(job: ServerJob): Omit<ServerJob, 'status'> {
-  const { status: _status, ...rest } = job;
+/** The `job` column: the row without the status and the request, which have columns of their own. */
+function rowOf(job: ServerJob): Omit<ServerJob, 'status' | 'request'> {
+  const { status: _status, request: _request, ...rest } = job;
   return rest;
 }
 

@@ -15,10 +15,21 @@ CREATE TABLE IF NOT EXISTS takeaway_jobs (
   user_id text NOT NULL,
   status text NOT NULL,
   created_at_ms bigint NOT NULL,
+  request json NOT NULL,
   job jsonb NOT NULL,
   fence bigint NOT NULL DEFAULT 0,
   worker_id text,
   lease_expires_at timestamptz
+);
+-- The engine's last checkpoint (ExportCheckpoint without its file list, plus the attempt that wrote it).
+ALTER TABLE takeaway_jobs ADD COLUMN IF NOT EXISTS checkpoint jsonb;
+-- The checkpoint's file list, one row per finished file: a checkpoint adds its new files, so thousands of files
+-- cost one row each rather than a growing list rewritten at every entry.
+CREATE TABLE IF NOT EXISTS takeaway_checkpoint_files (
+  job_id uuid NOT NULL REFERENCES takeaway_jobs (id) ON DELETE CASCADE,
+  n integer NOT NULL,
+  file jsonb NOT NULL,
+  PRIMARY KEY (job_id, n)
 );
 CREATE INDEX IF NOT EXISTS takeaway_jobs_queue ON takeaway_jobs (created_at_ms) WHERE status IN ('INITIATED', 'PROCESSING', 'PAUSED');
 CREATE INDEX IF NOT EXISTS takeaway_jobs_user ON takeaway_jobs (user_id, created_at_ms DESC);
