@@ -38,6 +38,17 @@ test('picked device files import with a line each; a corrupt file shows its erro
   expect(await activityCount(page)).toBe(2);
 });
 
+test('a GPX with one unusable point imports the rest and names the point it left out', async ({ page }) => {
+  await openApp(page);
+  const point = (lat: string, second: number) => `<trkpt lat="${lat}" lon="8.1"><time>2024-05-01T06:00:0${second}Z</time></trkpt>`;
+  const gpx = `<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>${point('47.1', 0)}${point('100', 1)}${point('47.2', 2)}</trkseg></trk></gpx>`;
+  await page.getByLabel('Choose files…').setInputFiles([{ name: 'paused.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from(gpx) }]);
+  const line = page.locator('li[data-file="paused.gpx"]');
+  await expect(line).toContainText('added 1 activity', { timeout: 60_000 });
+  await expect(line.getByTestId('import-warnings')).toHaveText(' — left out: <trkpt> #2 of the track dropped: lat="100" is out of range -90..90');
+  await expect(line).toHaveClass(/ok/);
+});
+
 test('files dropped on the drop zone are imported', async ({ page }) => {
   await openApp(page);
   const bytes = [...readFileSync(GPX)];
