@@ -6,6 +6,7 @@ import { ExportError } from '../model/errors.ts';
 import type { TakeawayDb } from '../store/db.ts';
 import { deleteOpfsExport, exportDirectory, readOpfsZip, shareDirName } from '../platform/worker-sinks.ts';
 import { OPFS_EXPORT_DIR } from '../platform/save-target.ts';
+import { appendAudit } from '../jobs/audit.ts';
 import type { HistoryRow } from './api.ts';
 
 /** Types the share sheet of Chromium accepts and an export holds. */
@@ -71,12 +72,20 @@ export async function extractShareable(db: TakeawayDb, id: string): Promise<File
   return files;
 }
 
-export async function deleteKept(db: TakeawayDb, id: string): Promise<void> {
+/**
+ * Deletes a History entry at the person's request: the zip kept in app storage (if any) goes with it, a file they
+ * saved themselves stays where it is, and the audit log says which (`DELETED`, actor `user`).
+ */
+export async function deleteKept(db: TakeawayDb, id: string, nowMs = Date.now()): Promise<void> {
   const row = (await db.exportHistory.get(id)) as HistoryRow | undefined;
   if (row?.opfsPath) await deleteOpfsExport(row.opfsPath);
-  await db.transaction('rw', db.exportHistory, db.exportJobs, async () => {
+  const detail = row?.opfsPath ? `History entry and its zip in app storage (${row.fileName}) deleted`
+    : row?.target === 'file-handle' ? `History entry deleted; the file ${row.fileName} saved where the person chose stays`
+      : `History entry deleted${row ? ` (${row.fileName})` : ''}`;
+  await db.transaction('rw', db.exportHistory, db.exportJobs, db.auditLog, async () => {
     await db.exportHistory.delete(id);
     await db.exportJobs.delete(id);
+    await appendAudit(db, { atMs: nowMs, jobId: id, action: 'DELETED', actor: 'user', detail, sizeBytes: row?.sizeBytes, formats: row?.formats });
   });
 }
 

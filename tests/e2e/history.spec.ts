@@ -81,3 +81,31 @@ test('History finds exports by format and date, and shares PDF/CSV files where t
   expect(files.every((f) => (f.type === 'text/csv' && f.name.endsWith('.csv')) || (f.type === 'application/pdf' && f.name.endsWith('.pdf')))).toBe(true);
   expect(files.every((f) => f.size > 0)).toBe(true);
 });
+
+test('Delete in History asks first, says what happens to the zip, and leaves an audit entry', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await loadSmallDemo(page);
+  await exportAllTime(page, ['GPX 1.1']);
+
+  await page.getByRole('link', { name: 'History' }).click();
+  const rows = page.locator('li.history');
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByRole('button', { name: /^Delete export of / }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete this export from History?' });
+  await expect(confirm).toContainText(/The zip kept in app storage \(.+\.zip, [\d.]+ [KM]?B\) is deleted with it\. This cannot be undone\./);
+  await expect(confirm.getByRole('button', { name: 'Delete export' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Keep it' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(rows).toHaveCount(1);
+
+  await rows.first().getByRole('button', { name: /^Delete export of / }).click();
+  await page.getByRole('alertdialog', { name: 'Delete this export from History?' }).getByRole('button', { name: 'Delete export' }).click();
+  await expect(rows).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Audit' }).click();
+  const deleted = page.locator('tr[data-action="DELETED"]');
+  await expect(deleted).toHaveCount(1);
+  await expect(deleted).toContainText('user');
+  await expect(deleted).toContainText(/History entry and its zip in app storage \(.+\.zip\) deleted/);
+});

@@ -121,6 +121,13 @@ function FailedBackgroundRetries({ historyIds }: { historyIds: ReadonlySet<strin
   );
 }
 
+/** What deleting a History entry does to the zip itself, said before it is done. */
+function deleteConsequence(row: HistoryRow): string {
+  if (row.opfsPath) return `The zip kept in app storage (${row.fileName}, ${formatBytes(row.sizeBytes)}) is deleted with it. This cannot be undone.`;
+  if (row.target === 'file-handle') return `Only this entry goes: the file you saved, ${row.fileName}, stays where you saved it.`;
+  return `Only this entry goes: a downloaded ${row.fileName} stays in your downloads.`;
+}
+
 /** What a verify found, in words; an encrypted export without its password is not called damaged. */
 function verifyNote(report: VerifyReport): string {
   if (report.locked) return asSentence(LOCKED_TEXT[report.locked]);
@@ -131,6 +138,7 @@ function verifyNote(report: VerifyReport): string {
 function HistoryItem({ row }: { row: HistoryRow }) {
   const { isBusy, note, run } = useBusyAction();
   const [isAskingPassword, setAskingPassword] = useState(false);
+  const [isConfirmingDelete, setConfirmingDelete] = useState(false);
   const password = useRef<HTMLInputElement>(null);
   const ids = useId();
   useEffect(() => { if (isAskingPassword) password.current?.focus(); }, [isAskingPassword]);
@@ -182,9 +190,20 @@ function HistoryItem({ row }: { row: HistoryRow }) {
           <button type="button" className="secondary" disabled={isBusy} aria-expanded={isAskingPassword} aria-controls={`${ids}-verify`}
             onClick={() => setAskingPassword(!isAskingPassword)}>Verify</button>
         )}
-        <button type="button" className="secondary danger" disabled={isBusy} onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}
+        <button type="button" className="secondary danger" disabled={isBusy} aria-expanded={isConfirmingDelete} onClick={() => setConfirmingDelete(true)}
           aria-label={`Delete export of ${formatDateTime(row.createdAtMs)}`}>Delete</button>
       </div>
+      {isConfirmingDelete && (
+        <div role="alertdialog" aria-modal="false" aria-labelledby={`${ids}-delete-title`} aria-describedby={`${ids}-delete-text`} className="confirm">
+          <h3 id={`${ids}-delete-title`}>Delete this export from History?</h3>
+          <p id={`${ids}-delete-text`}>{deleteConsequence(row)}</p>
+          <div className="actions">
+            <button type="button" className="danger" autoFocus disabled={isBusy}
+              onClick={() => run(async () => { await bridge.deleteExport(row.id); return undefined; })}>Delete export</button>
+            <button type="button" onClick={() => setConfirmingDelete(false)}>Keep it</button>
+          </div>
+        </div>
+      )}
       {isKept && isAskingPassword && (
         <form id={`${ids}-verify`} className="verify-password" aria-label="Verify the encrypted export" onSubmit={(event) => {
           event.preventDefault();
