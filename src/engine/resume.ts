@@ -21,6 +21,11 @@ export interface ResumableSink {
    * multipart upload) may keep less, and returns the bytes it kept: the export then rewrites from there.
    */
   truncate(offsetBytes: number): Promise<number | void>;
+  /**
+   * True for a sink whose `truncate` keeps only whole durable parts, at most both `offsetBytes` and `size()`:
+   * a checkpoint past `size()` is then still usable, the export rewriting from the last whole part kept.
+   */
+  readonly keepsWholeParts?: boolean;
   /** Appends `chunk` at the current end. */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes written bytes durable (fsync, `FileSystemSyncAccessHandle.flush`); called before each checkpoint. */
@@ -86,7 +91,7 @@ export async function runResumableExport(
   const offsetBytes = checkpoint?.offsetBytes ?? 0;
   if (checkpoint) {
     const sizeBytes = await sink.size();
-    if (sizeBytes < offsetBytes) {
+    if (sizeBytes < offsetBytes && !sink.keepsWholeParts) {
       throw new ExportError('SINK_FAILED', `the partial archive holds ${sizeBytes} bytes, the checkpoint needs ${offsetBytes}`, { retryable: true });
     }
   }

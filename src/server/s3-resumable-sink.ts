@@ -3,7 +3,7 @@
 // fixed size and exports are deterministic, so part N holds the same bytes whichever attempt uploads it; a resume
 // keeps parts 1..k (k whole parts at or before the checkpoint) and the engine rewrites from there.
 
-import type { ResumableSink } from '../engine/resume.ts';
+import type { ExportCheckpoint, ResumableSink } from '../engine/resume.ts';
 import { ExportError } from '../model/errors.ts';
 import type { S3ExportStorage } from './s3-storage.ts';
 
@@ -49,6 +49,7 @@ export async function openS3ResumableSink(storage: S3ExportStorage, key: string)
 
   return {
     uploadId: id,
+    keepsWholeParts: true,
     size: async () => etags.length * partBytes,
     async truncate(offsetBytes) {
       const keepParts = Math.min(etags.length, Math.floor(offsetBytes / partBytes));
@@ -75,6 +76,33 @@ export async function openS3ResumableSink(storage: S3ExportStorage, key: string)
     abort: () => storage.abortUpload(objectKey, id),
     async release() {
       filled = 0;
+    },
+  };
+}
+
+/**
+ * The archive of a scaled-mode job in the bucket, continued from `resume` (the checkpoint stored with the job)
+ * when the upload still holds whole parts up to it, else from byte 0. `beforeStore` runs before the upload is
+ * completed: the scaled runner's fence check. Same shape as the file system's `openResumableArchive`.
+ */
+export async function openS3ResumableArchive(
+  storage: S3ExportStorage,
+  jobId: string,
+  resume: { checkpoint: ExportCheckpoint } | undefined,
+  beforeStore: () => Promise<void>,
+): Promise<{ sink: ResumableSink; checkpoint?: ExportCheckpoint }> {
+  const inner = await openS3ResumableSink(storage, jobId);
+  // A checkpoint past the uploaded parts is still usable: the sink keeps the whole parts before it (none, at
+  // worst) and the engine rewrites from there, checking the replayed bytes against the checkpoint's hash.
+  const checkpoint = resume?.checkpoint;
+  return {
+    checkpoint,
+    sink: {
+      ...inner,
+      async close() {
+        await beforeStore();
+        await inner.close();
+      },
     },
   };
 }
