@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { planExport, runExport, type ExportPlan } from '../engine/index.ts';
 import { runResumableExport, type ExportCheckpoint, type ResumableSink } from '../engine/resume.ts';
 import { openResumableArchive } from './resumable-archive.ts';
+import { openS3ResumableArchive } from './s3-resumable-sink.ts';
 import type { RecordSource } from '../model/source.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { ExportError } from '../model/errors.ts';
@@ -110,8 +111,10 @@ async function run(): Promise<void> {
     type: 'progress',
     progress: { fraction: p.fraction, filesDone: p.filesDone, recordsRead: p.recordsRead, samplesRead: p.samplesRead, bytesOut: p.bytesOut },
   });
-  if (input.resumable && input.attempt !== undefined && !input.s3) {
-    const archive = await openResumableArchive(input.filesDir, input.jobId, input.attempt, input.resume, commitGranted);
+  if (input.resumable && input.attempt !== undefined) {
+    const archive = input.s3
+      ? await openS3ResumableArchive(new S3ExportStorage(input.s3), input.jobId, input.resume, commitGranted)
+      : await openResumableArchive(input.filesDir, input.jobId, input.attempt, input.resume, commitGranted);
     let savedFiles = archive.checkpoint?.files.length ?? 0;
     const result = await runResumableExport(input.request, snapshot.source, sizeLimitedResumableSink(archive.sink), {
       registry: FORMAT_REGISTRY, plan, skipped: snapshot.skipped, signal, onProgress,
@@ -121,6 +124,7 @@ async function run(): Promise<void> {
         savedFiles = files.length;
       },
     });
+    await snapshotObjects?.deleteAll().catch((error: unknown) => console.warn(`export ${input.jobId}: records snapshot not removed from the bucket:`, error));
     post({ type: 'done', sizeBytes: result.bytesWritten, skippedCount: result.manifest.skipped.length, resumedFromBytes: result.resumedFromBytes });
     return;
   }
@@ -155,8 +159,10 @@ function sizeLimitedResumableSink(inner: ResumableSink): ResumableSink {
   return {
     ...inner,
     async truncate(offsetBytes) {
-      written.archiveBytes = offsetBytes;
-      await inner.truncate(offsetBytes);
+      // An S3 upload keeps only whole parts: what it kept is what counts (and what the engine rewrites from).
+      const kept = await inner.truncate(offsetBytes);
+      written.archiveBytes = kept ?? offsetBytes;
+      return kept;
     },
     async write(chunk) {
       written.archiveBytes += chunk.byteLength;

@@ -31,8 +31,8 @@ export interface ExportWorkerInput {
   /** The job's claim number in scaled mode: names this attempt's partial archive (storage.ts createSink). */
   attempt?: number;
   /**
-   * Scaled mode on the file system: the archive is written as a resumable export (checkpoints after each entry,
-   * `checkpoint` messages), continuing from `resume` when an earlier attempt left one.
+   * Scaled mode: the archive is written as a resumable export into a partial file or one S3 multipart upload
+   * (checkpoints after each entry, `checkpoint` messages), continuing from `resume` when an earlier attempt left one.
    */
   resumable?: boolean;
   resume?: { checkpoint: ExportCheckpoint; fromAttempt: number };

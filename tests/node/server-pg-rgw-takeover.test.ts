@@ -3,14 +3,20 @@
 // after it stored the job's records snapshot in the bucket is taken over by a worker on "another machine", which
 // reads the snapshot from the bucket: the records API is not read again, and the archive is the device export's.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import webPush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExport } from '../../src/engine/index.ts';
+import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
+import { MemoryRecordSource } from '../../src/model/memory-source.ts';
+import { RECORD_KINDS, type TakeawayRecord } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
+import { parseExportRequestBody } from '../../src/server/request-body.ts';
+import type { RecordsApi } from '../mocks/records-api.ts';
 import { migrate } from '../../src/server/pg/schema.ts';
 import { S3ExportStorage, type S3StorageOptions } from '../../src/server/s3-storage.ts';
 import { scaledEnv, startTestDatabase, type TestDatabase } from './pg-fixture.ts';
@@ -23,6 +29,19 @@ const REQUEST: ExportRequest = {
   formats: { activity: ['fit', 'gpx', 'tcx'], steps: ['csv'] },
   options: DEFAULT_EXPORT_OPTIONS,
 };
+
+/** Stored, not deflated: an archive of several 8 MiB parts from a moderate account. */
+const STORED_REQUEST: ExportRequest = { ...REQUEST, options: { ...DEFAULT_EXPORT_OPTIONS, compressionLevel: 0 } };
+const PART_BYTES = 8 * 1024 * 1024;
+
+/** The archive the engine writes for `request` over the account's records, as the device and the CLI do. */
+async function engineArchive(account: RecordsApi, request: ExportRequest): Promise<Buffer> {
+  const records = RECORD_KINDS.flatMap((kind) => account.records(kind)) as unknown as TakeawayRecord[];
+  const tracks = new Map(account.records('activity').map((a) => [String(a.id), account.track(String(a.id))]));
+  const chunks: Uint8Array[] = [];
+  await runExport(request, new MemoryRecordSource(records, tracks), new WritableStream({ write: (c) => { chunks.push(c.slice()); } }), { registry: FORMAT_REGISTRY });
+  return Buffer.concat(chunks);
+}
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -111,4 +130,49 @@ describe.skipIf(rgwSkipReason !== undefined)('a job taken over on another machin
     expect(await storage.listObjects(snapshotRoot)).toEqual([]);
     expect(second.output).not.toMatch(/records snapshot not removed/);
   }, 240_000);
+
+  it('SIGKILL after parts went out: the next worker continues the same multipart upload from its whole parts, byte-identical', async () => {
+    const api = await instance({ TAKEAWAY_WORKERS: '0' });
+    const workerEnv = { TAKEAWAY_WORKERS: '1', TAKEAWAY_LEASE_S: '2' };
+    const first = await instance(workerEnv);
+    const token = await tokenFor(`parts-${randomUUID()}`);
+    const account = apiHost.addAccount(token, { demo: { seed: 12, days: 40, activityCount: 24, samplesPerActivity: 6000 }, chunksPerPage: 100 });
+    const created = await api.post('/api/exports', token, STORED_REQUEST);
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+
+    const storage = new S3ExportStorage(options);
+    const objectKey = `exports/${id}.zip`;
+    let uploadId = '';
+    await waitUntil('the first worker uploaded a part and checkpointed past it', async () => {
+      const { rows } = await sql.query("SELECT (checkpoint->>'offsetBytes')::bigint AS offset FROM takeaway_jobs WHERE id = $1", [id]);
+      if (!(Number(rows[0]?.offset ?? 0) > PART_BYTES)) return false;
+      uploadId = (await storage.openUploads(objectKey))[0] ?? '';
+      return uploadId !== '' && ((await storage.listParts(objectKey, uploadId))?.length ?? 0) >= 1;
+    }, 120_000);
+    await first.kill('SIGKILL');
+    const requestsAtKill = account.requests.length;
+    const { rows: [atKill] } = await sql.query('SELECT status, fence FROM takeaway_jobs WHERE id = $1', [id]);
+    expect(atKill).toMatchObject({ status: 'PROCESSING', fence: '1' });
+    const partsAtKill = (await storage.listParts(objectKey, uploadId))!.length;
+
+    const second = await instance(workerEnv);
+    const { view } = await pollExport(api, token, id, (s) => s === 'COMPLETED' || s === 'FAILED', 180_000);
+    expect(view.status).toBe('COMPLETED');
+    const resumed = new RegExp(`export ${id}: claim 2 resumed from byte (\\d+)`).exec(second.output);
+    expect(resumed, second.output).not.toBeNull();
+    expect(Number(resumed![1]) % PART_BYTES).toBe(0);
+    expect(Number(resumed![1])).toBeGreaterThanOrEqual(PART_BYTES);
+    expect(Number(resumed![1])).toBeLessThanOrEqual(partsAtKill * PART_BYTES);
+    expect(account.requests.length).toBe(requestsAtKill);
+    // One upload, continued and completed: none is left open.
+    expect(await storage.openUploads(objectKey)).toEqual([]);
+
+    const served = Buffer.from(await new Response((await storage.read(id))!).arrayBuffer());
+    const expected = await engineArchive(account, parseExportRequestBody(STORED_REQUEST, Date.now()));
+    expect(served.length).toBe(expected.length);
+    expect(createHash('sha256').update(served).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
+    const outbox = await sql.query('SELECT payload FROM takeaway_outbox WHERE job_id = $1', [id]);
+    expect(outbox.rows).toHaveLength(1);
+  }, 300_000);
 });

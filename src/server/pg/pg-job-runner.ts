@@ -92,8 +92,8 @@ export class PgJobRunner implements JobQueue {
 
   /**
    * Where an earlier attempt got to: its complete records snapshot on this machine is taken over (renamed to
-   * ours, so the records API is not read again), and on the file system its stored checkpoint lets the export
-   * continue from the bytes it had written.
+   * ours, so the records API is not read again), and its stored checkpoint lets the export continue from the
+   * bytes it had written (its partial file, or the whole parts of the bucket's multipart upload).
    */
   private async resumeState(id: string, fence: number, spoolDir: string): Promise<{ resumable: boolean; resume?: { checkpoint: ExportCheckpoint; fromAttempt: number } }> {
     const spoolRoot = path.join(this.config.dataDir, 'spool');
@@ -104,7 +104,6 @@ export class PgJobRunner implements JobQueue {
         break;
       }
     }
-    if (this.config.s3) return { resumable: false };
     const stored = await this.store.loadCheckpoint(id);
     return { resumable: true, resume: stored && { checkpoint: stored.checkpoint, fromAttempt: stored.attempt } };
   }
@@ -114,7 +113,7 @@ export class PgJobRunner implements JobQueue {
     const spoolDir = path.join(this.config.dataDir, 'spool', `${id}-${fence}`);
     const state = await this.resumeState(id, fence, spoolDir).catch((error: unknown) => {
       console.warn(`export ${id}: earlier attempt not taken over (starting from byte 0):`, error);
-      return { resumable: !this.config.s3 };
+      return { resumable: true };
     });
     const worker = new Worker(BOOT_URL, { workerData: { ...exportWorkerInput(this.config, job, spoolDir, job.recordsToken, fence), ...state } });
     const heartbeat = setInterval(() => {
