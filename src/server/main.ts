@@ -14,6 +14,7 @@ import type { JobQueue, JobStore } from './job-store.ts';
 import { drainOutbox } from './pg/outbox.ts';
 import { PgJobRunner } from './pg/pg-job-runner.ts';
 import { PgJobStore } from './pg/pg-job-store.ts';
+import { PgPushSubscriptions } from './pg/pg-push-subscriptions.ts';
 import { PushService, type PushPayload } from './push.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { sweepExpired } from './retention.ts';
@@ -45,7 +46,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     await files.init({ keepPartials: scaled });
     storage = files;
   }
-  const push = new PushService(path.join(config.dataDir, 'push'), config.vapid, { allowLoopback: config.pushAllowLoopbackForTests });
+  const pgStore = config.databaseUrl ? await PgJobStore.open(config.databaseUrl) : undefined;
+  // Scaled mode: subscriptions in the database, so whichever instance sends a message sees them all.
+  const subscriptions = pgStore ? new PgPushSubscriptions(pgStore) : path.join(config.dataDir, 'push');
+  const push = new PushService(subscriptions, config.vapid, { allowLoopback: config.pushAllowLoopbackForTests });
   await push.init();
   // Without TAKEAWAY_PUBLIC_URL, links point at the port actually bound (PORT=0 picks a free one when listening).
   let publicUrl = config.publicUrl;
@@ -54,8 +58,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   let runner: JobQueue & { stop(): Promise<void> };
   let startRunner: () => Promise<void>;
   let closeStore = async (): Promise<void> => undefined;
-  if (config.databaseUrl) {
-    const pgStore = await PgJobStore.open(config.databaseUrl);
+  if (pgStore) {
     let draining: Promise<unknown> | undefined;
     const drain = (): void => {
       draining ??= drainOutbox(pgStore, push).catch((error: unknown) => console.warn('push outbox:', error)).finally(() => { draining = undefined; });

@@ -1,5 +1,5 @@
-// Web Push: subscriptions per user in `<dataDir>/push/<sha256(user)>.json`, and the message sent when a
-// server export completes or fails. A 404 or 410 from the push service removes the subscription.
+// Web Push: subscriptions per user (a JSON file per user in `<dataDir>/push/`, or PostgreSQL in scaled mode), and the
+// message sent when a server export completes or fails. A 404 or 410 from the push service removes the subscription.
 
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -39,29 +39,69 @@ export interface PushSendOptions {
   resolve?: Resolver;
 }
 
-export class PushService {
+/**
+ * Where subscriptions are kept: a JSON file per user (embedded, below) or PostgreSQL (scaled mode,
+ * pg/pg-push-subscriptions.ts). `update` applies `change` to a user's list with no other change in between.
+ */
+export interface PushSubscriptionStore {
+  init(): Promise<void>;
+  list(userId: string): Promise<PushSubscriptionJson[]>;
+  update(userId: string, change: (list: PushSubscriptionJson[]) => PushSubscriptionJson[]): Promise<void>;
+}
+
+/** Subscriptions in `<dir>/<sha256(user)>.json`, changes of one user chained in this process. */
+export class FilePushSubscriptions implements PushSubscriptionStore {
   /** Per-user chain so concurrent changes to one file stay ordered. */
   private readonly chains = new Map<string, Promise<unknown>>();
 
-  private readonly lookup;
-  private readonly allowLoopback: boolean;
-
-  constructor(
-    private readonly dir: string,
-    private readonly vapid: { publicKey: string; privateKey: string; subject: string },
-    options: PushSendOptions = {},
-  ) {
-    this.allowLoopback = options.allowLoopback ?? false;
-    this.lookup = publicOnlyLookup(options.resolve ?? systemResolver, this.allowLoopback);
-  }
+  constructor(private readonly dir: string) {}
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
   }
 
+  async list(userId: string): Promise<PushSubscriptionJson[]> {
+    return (await readJsonIfExists<PushSubscriptionJson[]>(this.fileOf(userId))) ?? [];
+  }
+
+  update(userId: string, change: (list: PushSubscriptionJson[]) => PushSubscriptionJson[]): Promise<void> {
+    const previous = this.chains.get(userId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      await writeJsonAtomic(this.fileOf(userId), change(await this.list(userId)));
+    });
+    this.chains.set(userId, next);
+    return next;
+  }
+
+  private fileOf(userId: string): string {
+    // Hashed: user ids are arbitrary JWT subjects, not safe file names.
+    return path.join(this.dir, `${createHash('sha256').update(userId).digest('hex')}.json`);
+  }
+}
+
+export class PushService {
+  private readonly lookup;
+  private readonly allowLoopback: boolean;
+  private readonly store: PushSubscriptionStore;
+
+  /** `subscriptions`: a directory (the embedded file store) or a store of its own (the scaled mode's). */
+  constructor(
+    subscriptions: string | PushSubscriptionStore,
+    private readonly vapid: { publicKey: string; privateKey: string; subject: string },
+    options: PushSendOptions = {},
+  ) {
+    this.store = typeof subscriptions === 'string' ? new FilePushSubscriptions(subscriptions) : subscriptions;
+    this.allowLoopback = options.allowLoopback ?? false;
+    this.lookup = publicOnlyLookup(options.resolve ?? systemResolver, this.allowLoopback);
+  }
+
+  async init(): Promise<void> {
+    await this.store.init();
+  }
+
   /** Adds (or refreshes) a subscription of `userId`; the same endpoint is stored once. */
   subscribe(userId: string, subscription: PushSubscriptionJson): Promise<void> {
-    return this.withUser(userId, async (list) => {
+    return this.store.update(userId, (list) => {
       const next = list.filter((s) => s.endpoint !== subscription.endpoint);
       next.push({ endpoint: subscription.endpoint, keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth } });
       return next.slice(-MAX_SUBSCRIPTIONS_PER_USER);
@@ -70,12 +110,12 @@ export class PushService {
 
   /** Removes a subscription by endpoint. */
   unsubscribe(userId: string, endpoint: string): Promise<void> {
-    return this.withUser(userId, async (list) => list.filter((s) => s.endpoint !== endpoint));
+    return this.store.update(userId, (list) => list.filter((s) => s.endpoint !== endpoint));
   }
 
   /** The user's subscriptions. */
-  async list(userId: string): Promise<PushSubscriptionJson[]> {
-    return (await readJsonIfExists<PushSubscriptionJson[]>(this.fileOf(userId))) ?? [];
+  list(userId: string): Promise<PushSubscriptionJson[]> {
+    return this.store.list(userId);
   }
 
   /**
@@ -97,7 +137,7 @@ export class PushService {
         console.warn(`push to ${new URL(subscription.endpoint).host} failed: ${(error as Error).message}`);
       }
     }
-    if (gone.length > 0) await this.withUser(userId, async (list) => list.filter((s) => !gone.includes(s.endpoint)));
+    if (gone.length > 0) await this.store.update(userId, (list) => list.filter((s) => !gone.includes(s.endpoint)));
     return delivered;
   }
 
@@ -132,19 +172,5 @@ export class PushService {
       outgoing.on('error', reject);
       outgoing.end(details.body ? Buffer.from(details.body) : undefined);
     });
-  }
-
-  private withUser(userId: string, change: (list: PushSubscriptionJson[]) => Promise<PushSubscriptionJson[]>): Promise<void> {
-    const previous = this.chains.get(userId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      await writeJsonAtomic(this.fileOf(userId), await change(await this.list(userId)));
-    });
-    this.chains.set(userId, next);
-    return next;
-  }
-
-  private fileOf(userId: string): string {
-    // Hashed: user ids are arbitrary JWT subjects, not safe file names.
-    return path.join(this.dir, `${createHash('sha256').update(userId).digest('hex')}.json`);
   }
 }

@@ -123,6 +123,9 @@ it('a worker stopped past its lease and woken after another took its job over wr
   const account = apiHost.addAccount(token, { latencyMs: 150 });
   const phone = new TestSubscription(`${receiver.baseUrl}push/stalled-phone`);
   expect((await api.post('/api/push/subscriptions', token, phone.toJSON())).status).toBe(201);
+  // Subscriptions live in the database, where every instance that sends finds them.
+  const stored = await sql.query("SELECT subscription->>'endpoint' AS endpoint FROM takeaway_push_subscriptions WHERE user_id = 'stalled-user'");
+  expect(stored.rows).toEqual([{ endpoint: phone.endpoint }]);
   const created = await api.post('/api/exports', token, REQUEST);
   expect(created.status).toBe(202);
   const { id } = (await created.json()) as { id: string };

@@ -253,7 +253,7 @@ export class PgJobStore implements JobStore {
 }
 
 /** The owner's row, created on first use and locked until the transaction ends. */
-async function lockUser(client: pg.PoolClient, userId: string): Promise<void> {
+export async function lockUser(client: pg.PoolClient, userId: string): Promise<void> {
   await client.query('INSERT INTO takeaway_users (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
   await client.query('SELECT 1 FROM takeaway_users WHERE user_id = $1 FOR UPDATE', [userId]);
 }

@@ -33,6 +33,12 @@ CREATE TABLE IF NOT EXISTS takeaway_checkpoint_files (
 );
 CREATE INDEX IF NOT EXISTS takeaway_jobs_queue ON takeaway_jobs (created_at_ms) WHERE status IN ('INITIATED', 'PROCESSING', 'PAUSED');
 CREATE INDEX IF NOT EXISTS takeaway_jobs_user ON takeaway_jobs (user_id, created_at_ms DESC);
+CREATE TABLE IF NOT EXISTS takeaway_push_subscriptions (
+  user_id text NOT NULL,
+  position integer NOT NULL,
+  subscription jsonb NOT NULL,
+  PRIMARY KEY (user_id, position)
+);
 CREATE TABLE IF NOT EXISTS takeaway_outbox (
   id bigserial PRIMARY KEY,
   job_id uuid NOT NULL UNIQUE,
