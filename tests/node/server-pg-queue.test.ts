@@ -112,7 +112,7 @@ it('never runs more of one user\'s jobs at once than the running cap, over two w
   }, 120_000);
   expect(maxRunning).toBeGreaterThanOrEqual(1);
   expect(maxRunning).toBeLessThanOrEqual(2);
-});
+}, 180_000);
 
 it('a worker stopped past its lease and woken after another took its job over writes nothing and completes nothing', async () => {
   const api = await instance({ TAKEAWAY_WORKERS: '0' });
@@ -163,4 +163,4 @@ it('a worker stopped past its lease and woken after another took its job over wr
   expect(JSON.parse(phone.decrypt(pushes[0].body))).toMatchObject({ exportId: id, status: 'COMPLETED' });
   expect(await downloadedManifest(api, token, view)).toEqual(await deviceManifest(account, REQUEST));
   expect(fresh.output).not.toContain('lost');
-});
+}, 180_000);

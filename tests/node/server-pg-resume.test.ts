@@ -119,4 +119,4 @@ it('a job whose worker is killed after several checkpoints is finished by anothe
   const pushes = await receiver.waitFor('/push/resumed-phone', 1);
   expect(pushes).toHaveLength(1);
   expect((await readdir(path.join(dataDir, 'files'))).filter((n) => n.startsWith(id))).toEqual([`${id}.zip`]);
-});
+}, 180_000);
