@@ -70,6 +70,8 @@ export interface ServerConfig {
   leaseMs: number;
   /** Scaled mode: jobs of one person running at once on all workers together. Env TAKEAWAY_MAX_RUNNING_PER_USER, default 2. */
   maxRunningPerUser: number;
+  /** Scaled mode: how often a running job's progress reaches the database, at most, ms. Env TAKEAWAY_PROGRESS_WRITE_MS, default 500. */
+  progressWriteMs: number;
   /** Scaled mode: how often an idle worker looks for a job, ms. Env TAKEAWAY_POLL_MS, default 1000. */
   pollMs: number;
 }
@@ -132,6 +134,7 @@ export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     leaseMs: numberEnv(env, 'TAKEAWAY_LEASE_S', 30) * 1000,
     pollMs: numberEnv(env, 'TAKEAWAY_POLL_MS', 1000),
     maxRunningPerUser: numberEnv(env, 'TAKEAWAY_MAX_RUNNING_PER_USER', 2),
+    progressWriteMs: numberEnv(env, 'TAKEAWAY_PROGRESS_WRITE_MS', 500),
   };
 }
 

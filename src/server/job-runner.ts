@@ -18,7 +18,7 @@ import type { ExportWorkerCommand, ExportWorkerInput, ExportWorkerMessage } from
 export type JobFinishedListener = (job: ServerJob) => Promise<void>;
 
 /** How often progress reaches the disk, at most; the in-memory row is always current. */
-export const PROGRESS_WRITE_INTERVAL_MS = 500;
+const PROGRESS_WRITE_INTERVAL_MS = 500;
 /** A job that failed this many times in a row (crashes of the whole process included) stays FAILED. */
 export const MAX_ATTEMPTS = 3;
 

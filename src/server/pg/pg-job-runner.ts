@@ -14,7 +14,7 @@ import type { ExportCheckpoint } from '../../engine/resume.ts';
 import type { ServerJob } from '../../model/server-job.ts';
 import { hasCompleteSnapshot } from '../record-fetcher.ts';
 import { removeAttemptPartials } from '../resumable-archive.ts';
-import { BOOT_URL, exportWorkerInput, MAX_ATTEMPTS, PROGRESS_WRITE_INTERVAL_MS } from '../job-runner.ts';
+import { BOOT_URL, exportWorkerInput, MAX_ATTEMPTS } from '../job-runner.ts';
 import type { JobQueue } from '../job-store.ts';
 import type { ExportStorage } from '../storage.ts';
 import type { ExportWorkerCommand, ExportWorkerMessage } from '../worker-protocol.ts';
@@ -185,7 +185,7 @@ export class PgJobRunner implements JobQueue {
         case 'progress': {
           progress = message.progress;
           const nowMs = Date.now();
-          if (nowMs - lastWriteMs >= PROGRESS_WRITE_INTERVAL_MS) {
+          if (nowMs - lastWriteMs >= this.config.progressWriteMs) {
             lastWriteMs = nowMs;
             write({ progress });
           }
