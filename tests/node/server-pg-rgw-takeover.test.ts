@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import webPush from 'web-push';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../src/engine/index.ts';
 import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
 import { MemoryRecordSource } from '../../src/model/memory-source.ts';
@@ -88,11 +88,14 @@ describe.skipIf(rgwSkipReason !== undefined)('a job taken over on another machin
     };
   }, 60_000);
 
+  // Every test starts with no instance running: a worker left from an earlier test would claim this test's job.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') for (const p of processes) console.log(`--- instance output:\n${p.output}`);
+    for (const p of processes.splice(0)) await p.kill('SIGKILL');
+  });
+
   afterAll(async () => {
-    for (const p of processes) {
-      p.signal('SIGCONT');
-      await p.kill('SIGKILL');
-    }
+    for (const p of processes) await p.kill('SIGKILL');
     await sql?.end();
     await db?.stop();
     await apiHost?.stop();
