@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { DailySteps, GenericRecord, Sleep, Weight } from '../../model/records.ts';
 import { appleHealthExportZip, appleHealthXml, expectedAppleHealth, type AppleHealthSpec } from '../../../tests/helpers/apple-health-export.ts';
 import { importFiles, type ImportItem } from '../index.ts';
+import { InflateBudget } from '../bytes.ts';
+import { ZipArchive } from '../zip.ts';
+import type { AccountArchive } from './account-archive.ts';
+import { importAppleHealth } from './apple-health.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const SPEC: AppleHealthSpec = { days: 4, heartRatePerDay: 20, routePoints: 90 };
@@ -71,5 +75,26 @@ describe('Apple Health export.zip', () => {
     expect(got.steps).toHaveLength(SPEC.days);
     expect(got.activities).toEqual([]);
     expect(got.errors).toEqual([expect.stringMatching(/^cut\.zip\/apple_health_export\/export\.xml: read only up to a fault, what came before it is imported: /)]);
+  });
+});
+
+describe('Apple Health heart rate past what the first pass keeps', () => {
+  it('reads export.xml a second time for the readings inside workouts, with the same result', async () => {
+    const bytes = await appleHealthExportZip(SPEC);
+    const archive = await ZipArchive.open(bytes, new InflateBudget());
+    const account: AccountArchive = {
+      name: 'export.zip', archive, nowMs: NOW_MS,
+      async *importMember(path) {
+        const member = await archive.read(path);
+        if ('bytes' in member) yield* importFiles([{ name: `export.zip/${path}`, bytes: member.bytes }], { nowMs: NOW_MS });
+      },
+    };
+    const items: ImportItem[] = [];
+    for await (const item of importAppleHealth(account, 'apple_health_export/export.xml', { keptReadings: 10 })) items.push(item);
+    await archive.close();
+    const twice = split(items).activities.map((a) => [a.activity.sampleCount, a.activity.totals.avgHeartRateBpm]);
+    const once = split(await importAll('export.zip', bytes)).activities.map((a) => [a.activity.sampleCount, a.activity.totals.avgHeartRateBpm]);
+    expect(twice).toEqual(once);
+    expect(twice.every(([, bpm]) => (bpm ?? 0) > 130)).toBe(true);
   });
 });

@@ -8,19 +8,23 @@ import { sportFromText, subSportFromText } from '../sports.ts';
 import { TrackBuilder, type Sample } from '../track-builder.ts';
 import type { ImportedActivity, ImportItem } from '../types.ts';
 import { parseDecimal } from '../values.ts';
-import { scanFlatXml } from './flat-xml-scanner.ts';
+import { scanFlatXml, scanTagsContaining } from './flat-xml-scanner.ts';
 import { ExportError, isAbortError } from '../../model/errors.ts';
 import { dayStartMs, parseAppleTime } from './account-dates.ts';
 import type { AccountArchive } from './account-archive.ts';
 import { chooseSource, deviceRank } from './source-priority.ts';
 
 const SOURCE = 'import:apple-health';
+/** What the second pass searches for: only heart-rate readings are read again. */
+const HEART_RATE_MARKER = '"HKQuantityTypeIdentifierHeartRate"';
 /** A heart-rate reading is put on the nearest route point within this many ms, else left off the track. */
 const HEART_RATE_MATCH_MS = 15_000;
 /** Sleep stages of one source less than this far apart belong to one night. */
 const SLEEP_GAP_MS = 2 * 3600_000;
 /** A body-fat reading is put on the weigh-in of the same source (or any) within this many ms. */
 const BODY_FAT_MATCH_MS = 3600_000;
+/** Heart-rate readings the first pass keeps (32 MB), enough for an export.xml of about 600 MB. */
+const KEPT_READINGS = 2_000_000;
 
 /** The path of export.xml when `paths` is an Apple Health export, else undefined. */
 export function appleHealthExportXml(paths: readonly string[]): string | undefined {
@@ -46,6 +50,40 @@ interface SleepStage {
   stage: string;
 }
 
+/**
+ * Heart-rate readings kept by the first pass, packed (16 bytes each), up to `KEPT_READINGS`: workouts come after
+ * the readings in export.xml, so without them a second pass reads the readings again. Past the cap they are let go
+ * and the second pass runs, so memory stays bounded whatever the file's size.
+ */
+class ReadingBuffer {
+  private values: Float64Array | undefined = new Float64Array(1 << 16);
+  private length = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(timeMs: number, bpm: number): void {
+    if (!this.values) return;
+    if (this.length + 2 > this.capacity * 2) {
+      this.values = undefined;
+      return;
+    }
+    if (this.length + 2 > this.values.length) {
+      const grown = new Float64Array(Math.min(this.values.length * 2, this.capacity * 2));
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = timeMs;
+    this.values[this.length++] = bpm;
+  }
+
+  /** Every reading kept, or false when there were too many to keep. */
+  forEach(use: (timeMs: number, bpm: number) => void): boolean {
+    if (!this.values) return false;
+    for (let i = 0; i < this.length; i += 2) use(this.values[i], this.values[i + 1]);
+    return true;
+  }
+}
+
 /** What the first pass over export.xml keeps: small, per day or per event, never per sample. */
 class HealthTotals {
   readonly steps = new Map<string, Map<string, number>>();
@@ -54,6 +92,12 @@ class HealthTotals {
   readonly bodyFat: { ms: number; pct: number; source: string }[] = [];
   readonly sleep = new Map<string, SleepStage[]>();
   readonly workouts: Workout[] = [];
+  /** The heart-rate readings, while they fit (see `ReadingBuffer`). */
+  readonly readings: ReadingBuffer;
+
+  constructor(keptReadings: number) {
+    this.readings = new ReadingBuffer(keptReadings);
+  }
   /** Why export.xml stopped being read before its end (malformed or cut short), if it did: what came before is kept. */
   failure?: string;
 }
@@ -103,6 +147,7 @@ function readRecord(totals: HealthTotals, attr: (name: string) => string | undef
       day.sum += bpm;
       day.count += 1;
       totals.heartRate.set(start.day, day);
+      totals.readings.push(start.ms, bpm);
       return;
     }
     case 'HKQuantityTypeIdentifierBodyMass': {
@@ -128,8 +173,8 @@ function readRecord(totals: HealthTotals, attr: (name: string) => string | undef
 }
 
 /** Pass 1: every record and workout of export.xml into `HealthTotals`. */
-async function readExport(account: AccountArchive, xmlPath: string): Promise<HealthTotals> {
-  const totals = new HealthTotals();
+async function readExport(account: AccountArchive, xmlPath: string, keptReadings: number): Promise<HealthTotals> {
+  const totals = new HealthTotals(keptReadings);
   const folder = xmlPath.slice(0, xmlPath.lastIndexOf('/') + 1);
   let workout: Workout | undefined;
   let isInRoute = false;
@@ -182,31 +227,35 @@ async function readExport(account: AccountArchive, xmlPath: string): Promise<Hea
   return totals;
 }
 
-/** Pass 2, only when there are workouts: the heart-rate readings that fall inside one, kept with that workout. */
-async function readWorkoutHeartRate(account: AccountArchive, xmlPath: string, totals: HealthTotals): Promise<void> {
-  const workouts = totals.workouts;
+/** Puts each heart-rate reading that falls inside a workout on that workout. */
+function workoutReadings(workouts: readonly Workout[]): (timeMs: number, bpm: number) => void {
   const starts = workouts.map((w) => w.startMs);
-  await readPass(totals, () => scanFlatXml(account.archive.stream(xmlPath, { signal: account.signal, isStreamed: true }), {
-    open(tag, depth) {
-      if (depth !== 1 || tag.name !== 'Record' || tag.attr('type') !== 'HKQuantityTypeIdentifierHeartRate') return;
-      const start = parseAppleTime(tag.attr('startDate'));
-      const bpm = parseDecimal(tag.attr('value') ?? '');
-      if (!start || !(bpm > 0)) return;
-      // The last workout starting at or before the reading, if it has not ended by then.
-      let low = 0;
-      let high = starts.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (starts[mid] <= start.ms) low = mid + 1;
-        else high = mid;
-      }
-      const workout = workouts[low - 1];
-      if (workout && start.ms <= workout.endMs) {
-        workout.heartRate.timeMs.push(start.ms);
-        workout.heartRate.bpm.push(bpm);
-      }
-    },
-    close() {},
+  return (timeMs, bpm) => {
+    // The last workout starting at or before the reading, if it has not ended by then.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] <= timeMs) low = mid + 1;
+      else high = mid;
+    }
+    const workout = workouts[low - 1];
+    if (workout && timeMs <= workout.endMs) {
+      workout.heartRate.timeMs.push(timeMs);
+      workout.heartRate.bpm.push(bpm);
+    }
+  };
+}
+
+/** The readings inside workouts: from the first pass's buffer, or (when it overflowed) a second pass over the file. */
+async function readWorkoutHeartRate(account: AccountArchive, xmlPath: string, totals: HealthTotals): Promise<void> {
+  const assign = workoutReadings(totals.workouts);
+  if (totals.readings.forEach(assign)) return;
+  await readPass(totals, () => scanTagsContaining(account.archive.stream(xmlPath, { signal: account.signal, isStreamed: true }), HEART_RATE_MARKER, (tag) => {
+    if (tag.name !== 'Record' || tag.attr('type') !== 'HKQuantityTypeIdentifierHeartRate') return;
+    const start = parseAppleTime(tag.attr('startDate'));
+    const bpm = parseDecimal(tag.attr('value') ?? '');
+    if (start && bpm > 0) assign(start.ms, bpm);
   }, account.signal));
 }
 
@@ -333,9 +382,9 @@ function heartRateRecords(totals: HealthTotals, nowMs: number): GenericRecord[] 
  * Route files no workout names are imported as GPX activities of their own; other members (clinical records,
  * electrocardiograms, `export_cda.xml`) are not read.
  */
-export async function* importAppleHealth(account: AccountArchive, xmlPath: string): AsyncIterable<ImportItem> {
+export async function* importAppleHealth(account: AccountArchive, xmlPath: string, options: { keptReadings?: number } = {}): AsyncIterable<ImportItem> {
   const file = `${account.name}/${xmlPath}`;
-  const totals = await readExport(account, xmlPath);
+  const totals = await readExport(account, xmlPath, options.keptReadings ?? KEPT_READINGS);
   if (totals.workouts.length) await readWorkoutHeartRate(account, xmlPath, totals);
   if (totals.failure) yield { type: 'error', file, message: `${file}: read only up to a fault, what came before it is imported: ${totals.failure}` };
   const routes = new Set(account.archive.paths.filter((p) => /(^|\/)workout-routes\/[^/]+\.gpx$/i.test(p)));

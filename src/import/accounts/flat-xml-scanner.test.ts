@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanFlatXml } from './flat-xml-scanner.ts';
+import { scanFlatXml, scanTagsContaining } from './flat-xml-scanner.ts';
 
 /** The text cut into pieces of `size` bytes, so every tag, entity and multi-byte character can fall on a boundary. */
 async function* pieces(text: string, size: number): AsyncIterable<Uint8Array> {
@@ -33,5 +33,16 @@ describe('scanFlatXml', () => {
     await expect(events('<H><R></H>')).rejects.toThrow(/malformed XML near character 6: <\/H> closes <R>/);
     await expect(events('<H><R v="1"/>')).rejects.toThrow(/the file ends inside <H> \(cut short\?\)/);
     await expect(events('<H><R v="1')).rejects.toThrow(/the file ends inside a tag/);
+  });
+});
+
+describe('scanTagsContaining', () => {
+  it('finds every tag holding the marker, whatever chunk boundary cuts the tag or the marker, and only those', async () => {
+    const text = '<H>\n<R t="A" v="1"/>\n<R t="B" v="2"/>\n<R t="A" v="3"><M t="A" v="in"/></R>\n<W t="B"/></H>';
+    for (const size of [1, 2, 5, 17, 4096]) {
+      const seen: string[] = [];
+      await scanTagsContaining(pieces(text, size), 't="A"', (tag) => seen.push(`${tag.name}${tag.attr('v')}`));
+      expect(seen).toEqual(['R1', 'R3', 'Min']);
+    }
   });
 });
