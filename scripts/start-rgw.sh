@@ -9,6 +9,10 @@
 set -euo pipefail
 
 dir="${TAKEAWAY_RGW_DIR:-/tmp/takeaway-rgw}"
+# The directory is removed on --stop and on a fresh start: refuse anything that is not a dedicated one.
+case "$dir" in
+  /|/tmp|/tmp/|"$HOME"|"") echo "start-rgw: TAKEAWAY_RGW_DIR=$dir is not a directory of its own" >&2; exit 1 ;;
+esac
 envfile="$dir/env"
 started=$SECONDS
 log() { echo "start-rgw: $*" >&2; }
