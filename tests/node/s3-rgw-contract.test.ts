@@ -3,7 +3,7 @@
 // signature refused, abort and delete leave no open upload. The fast unit tests of the same code run against the
 // in-repo fake in src/server/s3-storage.test.ts.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3_MIN_PART_BYTES, S3ExportStorage, type S3StorageOptions } from '../../src/server/s3-storage.ts';
 import { createRgwBucket, deleteRgwBucket, openUploadKeys, rgwClient, rgwSkipReason } from './rgw-fixtures.ts';
@@ -134,6 +134,21 @@ describe.skipIf(rgwSkipReason !== undefined)('S3ExportStorage against Ceph RGW',
     await expect(source.pipeTo(storage.createSink(key))).rejects.toThrow('encoder failed');
     expect(await openUploadKeys(options)).toEqual([]);
     expect(await storage.size(key)).toBeUndefined();
+  });
+
+  it('accepts the lifecycle rules docs/server.md gives as the backstop and reads them back', async () => {
+    const retentionDays = 30;
+    const rules = `<LifecycleConfiguration>`
+      + `<Rule><ID>takeaway-expire</ID><Filter><Prefix>exports/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>${2 * retentionDays + 1}</Days></Expiration></Rule>`
+      + `<Rule><ID>takeaway-abort-uploads</ID><Filter><Prefix>exports/</Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>`
+      + `</LifecycleConfiguration>`;
+    const client = rgwClient(options);
+    const url = `${options.endpoint}/${options.bucket}?lifecycle`;
+    const put = await client.fetch(url, { method: 'PUT', body: rules, headers: { 'content-md5': createHash('md5').update(rules).digest('base64'), 'content-type': 'application/xml' } });
+    expect(put.status, await put.text()).toBe(200);
+    const stored = await (await client.fetch(url)).text();
+    expect(stored).toContain('<Days>61</Days>');
+    expect(stored).toContain('<DaysAfterInitiation>1</DaysAfterInitiation>');
   });
 
   it('delete aborts an upload left open by a worker that died mid-write', async () => {
