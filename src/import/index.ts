@@ -158,6 +158,16 @@ function* recordItems(file: string, records: Iterable<Exclude<TakeawayRecord, Ac
   }
 }
 
+/** One member as a file of its own: streamed as it inflates, or (a stored zip inside the zip) read at offsets. */
+async function* importMember(archive: ZipArchive, path: string, file: string, context: Context, strava?: StravaActivityInfo): AsyncIterable<ImportItem> {
+  const stored = path.toLowerCase().endsWith('.zip') ? await archive.storedMember(path) : undefined;
+  // Refused before a byte is read: an unsafe name, a declared size past the limit (a stored zip is not held), a bomb.
+  const refusal = archive.refusal(path, stored !== undefined);
+  if (refusal) yield { type: 'error', file, message: `${file}: ${refusal}` };
+  else if (stored) yield* importOne(file, streamOf(stored), context, strava, stored);
+  else yield* importOne(file, () => archive.stream(path, { signal: context.signal }), context, strava);
+}
+
 async function* importArchive(name: string, source: ZipSource, context: Context): AsyncIterable<ImportItem> {
   if (context.zipDepth >= MAX_ZIP_DEPTH) throw new ImportFileError(`zip nested deeper than ${MAX_ZIP_DEPTH} levels`);
   const archive = await ZipArchive.open(source, context.inflateBudget);
@@ -173,10 +183,7 @@ async function* importArchive(name: string, source: ZipSource, context: Context)
       const account: AccountArchive = {
         name, archive, nowMs: context.nowMs, signal: context.signal,
         async *importMember(path) {
-          const file = `${name}/${path}`;
-          const refusal = archive.refusal(path);
-          if (refusal) yield { type: 'error', file, message: `${file}: ${refusal}` };
-          else yield* importOne(file, () => archive.stream(path, { signal: context.signal }), memberContext);
+          yield* importMember(archive, path, `${name}/${path}`, memberContext);
         },
       };
       return yield* checkedItems(importAccountExport(layout, account));
@@ -194,13 +201,8 @@ async function* importArchive(name: string, source: ZipSource, context: Context)
       context.signal?.throwIfAborted();
       if (path === stravaIndexPath && strava.size) continue;
       const file = `${name}/${path}`;
-      const refusal = archive.refusal(path);
-      if (refusal) {
-        yield { type: 'error', file, message: `${file}: ${refusal}` };
-        continue;
-      }
       const info = strava.get(path.slice(stravaFolder.length));
-      yield* importOne(file, () => archive.stream(path, { signal: context.signal }), { ...context, zipDepth: context.zipDepth + 1 }, info);
+      yield* importMember(archive, path, file, { ...context, zipDepth: context.zipDepth + 1 }, info);
     }
     for (const path of archive.repeated) yield { type: 'error', file: `${name}/${path}`, message: `${name}/${path}: ${REPEATED_NAME}` };
   } finally {

@@ -172,3 +172,22 @@ describe('a zip read at offsets', () => {
     expect(progress.at(-1)).toBeGreaterThan(0.9);
   });
 });
+
+describe('a zip stored inside a zip', () => {
+  it('is read at offsets within the outer one, never held whole, so it may be larger than a file held whole may be', async () => {
+    const noisy = (second: number) => encoder.encode(new TextDecoder().decode(gpx(second)).replace('</gpx>', `</gpx><!--${randomBytes(400_000).toString('hex')}-->`));
+    const inner = await zip([['a.gpx', noisy(1)], ['b.gpx', noisy(2)], ['c.gpx', noisy(3)]]);
+    const limits: InflateLimits = { memberBytes: 1_100_000, totalBytes: 10_000_000 };
+    expect(inner.length).toBeGreaterThan(limits.memberBytes);
+    const outer = async (level: number) => {
+      const writer = new ZipWriter(new Uint8ArrayWriter(), { level });
+      await writer.add('UploadedFiles_Part1.zip', new Uint8ArrayReader(inner));
+      return writer.close();
+    };
+    expect(summary(await importAll('stored.zip', await outer(0), limits))).toEqual([
+      'activity stored.zip/UploadedFiles_Part1.zip/a.gpx', 'activity stored.zip/UploadedFiles_Part1.zip/b.gpx', 'activity stored.zip/UploadedFiles_Part1.zip/c.gpx',
+    ]);
+    // Deflated, it would have to be inflated whole first, and is refused past the limit as before.
+    expect(summary(await importAll('deflated.zip', await outer(6), limits))).toEqual(['deflated.zip/UploadedFiles_Part1.zip: skipped: inflates past the limit of 1.1 MB per file']);
+  });
+});

@@ -67,7 +67,10 @@ export class ZipArchive {
   /** Names held by more than one member, whose later members are not read. */
   readonly repeated: string[] = [];
 
-  private constructor(private readonly reader: ZipReader<unknown>, private readonly entries: Map<string, FileEntry>, private readonly budget: InflateBudget) {}
+  private constructor(
+    private readonly reader: ZipReader<unknown>, private readonly entries: Map<string, FileEntry>, private readonly budget: InflateBudget,
+    private readonly source: ZipSource,
+  ) {}
 
   /** Opens `source`; throws if the archive itself (its central directory) is unreadable. */
   static async open(source: ZipSource, budget: InflateBudget): Promise<ZipArchive> {
@@ -80,7 +83,7 @@ export class ZipArchive {
         if (entries.has(entry.filename)) repeated.push(entry.filename);
         else entries.set(entry.filename, entry);
       }
-      const archive = new ZipArchive(reader, entries, budget);
+      const archive = new ZipArchive(reader, entries, budget, source);
       archive.repeated.push(...repeated);
       return archive;
     } catch (error) {
@@ -162,6 +165,28 @@ export class ZipArchive {
       await reader.cancel().catch(() => {});
       await done;
     }
+  }
+
+  /**
+   * A member stored without compression (as zips inside an account export often are) as a random-access source over
+   * this archive's own bytes, so a zip inside it is read at offsets too instead of held whole; undefined for a
+   * compressed, encrypted or refused member. Its bytes are checked by the inner archive (each inner member's CRC).
+   */
+  async storedMember(path: string): Promise<RandomAccessSource | undefined> {
+    const entry = this.entries.get(path);
+    if (!entry || entry.compressionMethod !== 0 || entry.encrypted || this.refusal(path, true)) return undefined;
+    const read = (offset: number, length: number) => (this.source instanceof Uint8Array ? Promise.resolve(this.source.subarray(offset, offset + length)) : this.source.read(offset, length));
+    // The data starts after the local header (APPNOTE 4.3.7): 30 bytes, then the name and the extra field.
+    const header = await read(entry.offset, 30);
+    if (header.length < 30 || header[0] !== 0x50 || header[1] !== 0x4b || header[2] !== 0x03 || header[3] !== 0x04) return undefined;
+    const start = entry.offset + 30 + (header[26] | (header[27] << 8)) + (header[28] | (header[29] << 8));
+    const size = entry.compressedSize;
+    const total = this.source instanceof Uint8Array ? this.source.length : this.source.size;
+    if (start + size > total) return undefined;
+    return {
+      size,
+      read: async (offset, length) => read(start + Math.max(0, offset), Math.max(0, Math.min(length, size - offset))),
+    };
   }
 
   /** One member's bytes whole, or why not (see `stream`). */
