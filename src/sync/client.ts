@@ -166,7 +166,10 @@ function errorOf(response: Response, text: string, path: string, nowMs: number):
     // Not JSON (a proxy's HTML error page): the raw text above is the best description there is.
   }
   const { status } = response;
-  const detail = `GET ${path}: HTTP ${status}${apiCode ? ` ${apiCode}` : ''}: ${apiMessage}`;
+  // A web page where JSON belongs is a static host's fallback, not the records API: say so, not its markup.
+  const said = /^\s*</.test(apiMessage) ? 'a web page, not the records API' : apiMessage.trim();
+  const detail = `GET ${path}: HTTP ${status}${apiCode ? ` ${apiCode}` : ''}${said ? `: ${said}` : ''}`;
+  if (status === 404) return new RecordsApiError('INVALID_REQUEST', `the records API has no ${path} (${detail}); check the records API address`, { status, apiCode });
   if (status === 401) return new RecordsApiError('AUTH', `sign in again: the records API refused the token (${detail})`, { status, apiCode });
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), nowMs);

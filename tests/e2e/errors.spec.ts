@@ -28,6 +28,10 @@ test('storage full: the preview says how much the export needs and how much is f
   const alert = page.getByRole('alert');
   await expect(alert).toContainText(/Not enough space: this export needs about [\d.]+ [KM]B; 20 KB is free for this app\./);
   await expect(alert).toContainText('Delete old exports in History or save to a file you choose.');
+  // No export server behind the app here (vite preview): the offer says so instead of naming this origin as one.
+  const offer = page.getByTestId('server-offer');
+  await expect(offer).toContainText(/No export server answers at 127\.0\.0\.1:\d+: it sent a web page instead of the export server's API\./);
+  await expect(offer.getByRole('button', { name: 'Run on the server' })).toHaveCount(0);
 });
 
 test('a save picker that refuses permission is explained with a way forward', async ({ page }) => {

@@ -57,7 +57,7 @@ test('too big for the device: consent runs it on the server, History downloads i
   await page.getByRole('button', { name: 'Preview export' }).click();
   const offer = page.getByTestId('server-offer');
   await expect(offer).toBeVisible({ timeout: 30_000 });
-  await expect(offer).toContainText('only 20 KB is free');
+  await expect(offer).toContainText('20 KB is free for this app on this device');
   await expect(offer).toContainText(new URL(server.url).host);
   const run = offer.getByRole('button', { name: 'Run on the server' });
   await expect(run).toBeDisabled();

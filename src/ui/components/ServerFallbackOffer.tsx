@@ -1,9 +1,10 @@
 // The fallback offer in the wizard: when the plan's size is beyond the free storage (or the person's own device
 // limit), offer — with consent, saying what is sent where — to run the export on the export server instead.
 
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ExportRequest } from '../../model/request.ts';
 import { canUsePush, subscribeToServerPush } from '../../platform/push.ts';
+import { probeExportServer } from '../../platform/server-client.ts';
 import { formatBytes } from '../format.ts';
 import { asSentence } from '../../model/sentence.ts';
 import { neededAgainstFree } from '../../model/storage-full.ts';
@@ -36,9 +37,37 @@ export function ServerFallbackOffer({ estimatedBytes, freeBytes, request, hasPas
   const [message, setMessage] = useState<string>();
   const connection = loadConnection();
   const reason = fallbackReason(estimatedBytes, freeBytes, connection.deviceLimitBytes);
+  const serverUrl = new URL(connection.serverUrl, location.href).href;
+  // undefined while asking; '' when an export server answers; else why none does.
+  const [absence, setAbsence] = useState<string>();
+  const isNeeded = reason !== undefined;
+  useEffect(() => {
+    if (!isNeeded) return;
+    let live = true;
+    setAbsence(undefined);
+    void probeExportServer(serverUrl).then((why) => { if (live) setAbsence(why ?? ''); });
+    return () => { live = false; };
+  }, [serverUrl, isNeeded]);
   if (!reason) return null;
   const server = serverConnection();
-  const serverHost = new URL(connection.serverUrl, location.href).host;
+  const serverHost = new URL(serverUrl).host;
+  if (absence === undefined) {
+    return (
+      <section className="card offer" data-testid="server-offer">
+        <p>{reason}</p>
+        <p aria-live="polite" className="muted">Looking for an export server at {serverHost}…</p>
+      </section>
+    );
+  }
+  if (absence) {
+    return (
+      <section className="card offer" data-testid="server-offer">
+        <p>{reason}</p>
+        <p className="warning">{absence}</p>
+        <p className="muted">Without one, export fewer kinds or a shorter period, or save to a file you choose.</p>
+      </section>
+    );
+  }
 
   const onRun = async () => {
     setBusy(true);
