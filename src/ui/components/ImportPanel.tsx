@@ -3,18 +3,11 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { importFiles, useImports } from '../imports.ts';
 import { formatCount } from '../format.ts';
-import type { ImportEta, ImportFileResult } from '../../workers/api.ts';
+import type { ImportFileResult } from '../../workers/api.ts';
+import { progressText } from '../import-progress-text.ts';
 
 /** Extensions the importers read (a .gz of the first four too). */
 export const IMPORT_ACCEPT = '.fit,.gpx,.tcx,.csv,.zip,.gz';
-
-/** `export.zip: 40% read, about 2 min left` for the file being read, once its size is known. */
-export function progressText(progress: ImportEta | undefined): string {
-  if (!progress || progress.fraction === undefined) return '';
-  let text = ` ${progress.file}: ${Math.floor(progress.fraction * 100)}% read`;
-  if (progress.etaS !== undefined) text += `, about ${progress.etaS < 90 ? `${progress.etaS} s` : `${Math.round(progress.etaS / 60)} min`} left`;
-  return text;
-}
 
 function summary(result: ImportFileResult): string {
   const parts: string[] = [];
