@@ -7,6 +7,7 @@ import { CHECKSUMS_PATH, formatChecksums, MANIFEST_PATH, type Manifest } from '.
 import { ENCRYPTED_INNER_PATH } from './run.ts';
 import { createSha256 } from './sha256.ts';
 import type { VerifyLock } from './verify-words.ts';
+import { concatBytes } from '../model/streams.ts';
 
 export type ZipSource = ConstructorParameters<typeof ZipReader>[0];
 
@@ -208,13 +209,7 @@ export async function readAll(entry: FileEntry, maxBytes = MAX_MANIFEST_BYTES): 
       parts.push(chunk.slice());
     },
   }));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function messageOf(error: unknown): string {

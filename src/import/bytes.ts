@@ -2,6 +2,7 @@
 
 import { formatBytes } from '../model/byte-size.ts';
 import { ExportError } from '../model/errors.ts';
+import { concatBytes } from '../model/streams.ts';
 
 /** Whole bytes, or a function opening a fresh stream of chunks. */
 export type ByteSource = Uint8Array | (() => AsyncIterable<Uint8Array>);
@@ -120,19 +121,6 @@ export async function peekBytes(source: ByteSource, count: number): Promise<{ he
   return { head, chunks: replay() };
 }
 
-/** Concatenates chunks into one array (returns the only chunk as is). */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
 
 /** Reads a stream whole; throws `INVALID_INPUT` past `maxBytes` (default 256 MiB) instead of exhausting memory. */
 export async function collectBytes(chunks: AsyncIterable<Uint8Array>, maxBytes = MAX_WHOLE_FILE_BYTES, signal?: AbortSignal): Promise<Uint8Array> {

@@ -4,7 +4,8 @@
 import { isAbortError } from '../model/errors.ts';
 import { validateRecord, validateTrackChunk } from '../model/validate.ts';
 import type { Activity, TakeawayRecord } from '../model/records.ts';
-import { collectBytes, concatBytes, gunzipBytes, InflateBudget, isGzip, peekBytes, type ByteSource } from './bytes.ts';
+import { concatBytes } from '../model/streams.ts';
+import { collectBytes, gunzipBytes, InflateBudget, isGzip, peekBytes, type ByteSource } from './bytes.ts';
 import { importCsv } from './csv.ts';
 import { importFitFile, isFitHeader } from './fit.ts';
 import { importGpx } from './gpx.ts';

@@ -3,7 +3,8 @@
 import { ERR_ENTRY_DATA_OUT_OF_BOUNDS, ERR_INVALID_COMPRESSED_DATA, ERR_INVALID_CRC32, ERR_INVALID_UNCOMPRESSED_SIZE, ERR_LOCAL_FILE_HEADER_NOT_FOUND, ERR_OVERLAPPING_ENTRY, Uint8ArrayReader, ZipReader, type FileEntry, type Reader } from '@zip.js/zip.js';
 import Papa from 'papaparse';
 import { ExportError, isAbortError } from '../model/errors.ts';
-import { concatBytes, DEFLATE_RATIO_FLOOR_BYTES, InflateBudget, InflateLimitError, MAX_DEFLATE_RATIO } from './bytes.ts';
+import { concatBytes } from '../model/streams.ts';
+import { DEFLATE_RATIO_FLOOR_BYTES, InflateBudget, InflateLimitError, MAX_DEFLATE_RATIO } from './bytes.ts';
 import { RandomAccessZipReader, type RandomAccessSource } from './streaming-input.ts';
 
 /** True for a local file header or an empty archive's end record (APPNOTE 4.3.7, 4.3.16). */

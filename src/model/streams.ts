@@ -37,3 +37,17 @@ export async function forEachChunk(stream: ReadableStream<Uint8Array>, onChunk: 
     reader.releaseLock();
   }
 }
+
+/** Concatenates chunks into one array (returns the only chunk as is). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let size = 0;
+  for (const chunk of chunks) size += chunk.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignGetUrl, S3_MIN_PART_BYTES, S3ExportStorage, type S3StorageOptions } from './s3-storage.ts';
+import { patternBytes } from '../../tests/helpers/bytes.ts';
 
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -162,16 +163,6 @@ class FakeS3 {
   }
 }
 
-/** Deterministic bytes, so a misplaced part shows up as a mismatch. */
-function patternBytes(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1_103_515_245 + 12_345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];

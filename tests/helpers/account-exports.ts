@@ -7,6 +7,7 @@ import { encodeFitActivity } from '../../src/formats/fit/encode.ts';
 import { assembleActivity } from '../../src/import/assemble.ts';
 import { TrackBuilder } from '../../src/import/track-builder.ts';
 import type { Sport } from '../../src/model/records.ts';
+import { concatBytes } from '../../src/model/streams.ts';
 
 const encoder = new TextEncoder();
 
@@ -24,13 +25,7 @@ async function fitFile(startMs: number, samples: number, sport: Sport): Promise<
   }
   const parts: Uint8Array[] = [];
   for await (const part of encodeFitActivity(activity, track())) parts.push(part);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 async function zipOf(members: [string, Uint8Array][]): Promise<Uint8Array> {

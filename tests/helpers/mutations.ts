@@ -2,6 +2,7 @@
 // failing case is reproduced from the seed and the label the test prints.
 
 import { updateFitCrc } from '../../src/formats/fit/parts.ts';
+import { concatBytes } from '../../src/model/streams.ts';
 
 /** mulberry32: a small, well-mixed 32-bit generator; enough for choosing mutations, not for cryptography. */
 export function seededRandom(seed: number): () => number {
@@ -101,13 +102,7 @@ function insertText(original: Uint8Array, at: number, text: string): Mutation {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { concatBytes } from '../../src/model/streams.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -21,10 +22,7 @@ export function memorySink(): { sink: WritableStream<Uint8Array>; bytes(): Uint8
     sink,
     state,
     bytes() {
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-      let offset = 0;
-      for (const p of parts) { out.set(p, offset); offset += p.byteLength; }
-      return out;
+      return concatBytes(parts);
     },
   };
 }

@@ -7,17 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3_MIN_PART_BYTES, S3ExportStorage, type S3StorageOptions } from '../../src/server/s3-storage.ts';
 import { createRgwBucket, deleteRgwBucket, openUploadKeys, rgwClient, rgwSkipReason } from './rgw-fixtures.ts';
+import { patternBytes } from '../helpers/bytes.ts';
 
-/** Bytes that differ per position and seed, so a misplaced or repeated part changes the result. */
-function patternBytes(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = seed * 2654435761 >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   return Buffer.from(await new Response(stream).arrayBuffer());

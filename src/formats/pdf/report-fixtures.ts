@@ -6,6 +6,7 @@ import { DEFAULT_EXPORT_OPTIONS, type ExportOptions, type RecordFilter } from '.
 import type { RecordSource } from '../../model/source.ts';
 import type { FormatEncoder, LeftOutRecord, SkippedRecord } from '../types.ts';
 import { SeededRandom } from '../../demo/random.ts';
+import { concatBytes } from '../../model/streams.ts';
 
 const DAY_MS = 86_400_000;
 /** 2025-01-01T00:00:00Z. */
@@ -139,17 +140,8 @@ export async function encodeAll(
   const files: EncodedFile[] = [];
   for await (const entry of format.entries({ source, filter, options, createdAtMs, skip: (r) => skipped.push(r), leaveOut: (r) => leftOut.push(r) })) {
     const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of entry.content) {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    for await (const chunk of entry.content) chunks.push(chunk);
+    const bytes = concatBytes(chunks);
     files.push({ path: entry.path, bytes, recordCounts: entry.recordCounts });
   }
   return { files, skipped, leftOut };
