@@ -254,10 +254,14 @@ function scheduleRebuild(): void {
   else requestAnimationFrame(run);
 }
 
-/** A zip name like `takeaway-2026-11-24-0915.zip`. */
+/**
+ * A zip name in the person's local time, to the second: `takeaway-2026-11-24-091507.zip`, so two exports of the
+ * same minute do not get the same name in the downloads folder.
+ */
 export function suggestZipName(createdAtMs: number): string {
-  const iso = new Date(createdAtMs).toISOString();
-  return `takeaway-${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}.zip`;
+  const at = new Date(createdAtMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `takeaway-${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}-${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}.zip`;
 }
 
 /** How "Start export" writes: resumably in the workspace (then handed over), or streamed straight to the target. */

@@ -91,6 +91,8 @@ test('Delete in History asks first, says what happens to the zip, and leaves an 
   await page.getByRole('link', { name: 'History' }).click();
   const rows = page.locator('li.history');
   await expect(rows).toHaveCount(1);
+  // Named in local time to the second, so two exports of one minute differ.
+  await expect(rows.first()).toContainText(/takeaway-\d{4}-\d{2}-\d{2}-\d{6}\.zip/);
   await rows.first().getByRole('button', { name: /^Delete export of / }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Delete this export from History?' });
   await expect(confirm).toContainText(/The zip kept in app storage \(.+\.zip, [\d.]+ [KM]?B\) is deleted with it\. This cannot be undone\./);

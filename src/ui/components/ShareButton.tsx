@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 import { canShareFiles, shareFiles } from '../../platform/share.ts';
 import { bridge, support } from '../services.ts';
 
-export function ShareButton({ historyId, zip }: { historyId: string; zip?: File }) {
+/** `fileName` names the zip on the share sheet (the stored file's own name is internal). */
+export function ShareButton({ historyId, fileName, zip }: { historyId: string; fileName?: string; zip?: File }) {
   const [zipFile, setZipFile] = useState<File | undefined>(zip);
   const [fallback, setFallback] = useState<File[]>();
   const [status, setStatus] = useState<string>();
@@ -16,7 +17,8 @@ export function ShareButton({ historyId, zip }: { historyId: string; zip?: File 
     void (async () => {
       const file = zip ?? (await bridge.savedZip(historyId).catch(() => undefined));
       if (!live || !file) return;
-      const named = file.name.endsWith('.zip') ? file : new File([file], `${historyId}.zip`, { type: 'application/zip' });
+      const name = fileName ?? (file.name.endsWith('.zip') ? file.name : 'takeaway-export.zip');
+      const named = file.name === name ? file : new File([file], name, { type: 'application/zip' });
       if (canShareFiles([named])) {
         setZipFile(named);
         return;
@@ -26,7 +28,7 @@ export function ShareButton({ historyId, zip }: { historyId: string; zip?: File 
       if (live && files.length && canShareFiles(files)) setFallback(files);
     })();
     return () => { live = false; };
-  }, [historyId, zip]);
+  }, [historyId, fileName, zip]);
 
   const share = async (files: File[]) => {
     try {

@@ -178,7 +178,7 @@ function HistoryItem({ row }: { row: HistoryRow }) {
             return undefined;
           })}>Download</button>
         )}
-        {isKept && row.opfsPath && <ShareButton historyId={row.id} />}
+        {isKept && row.opfsPath && <ShareButton historyId={row.id} fileName={row.fileName} />}
         {isKept && !row.encrypted && !isAskingPassword && (
           <button type="button" className="secondary" disabled={isBusy} onClick={() => run(async () => {
             const report = await bridge.verify(row.id);
