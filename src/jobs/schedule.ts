@@ -27,7 +27,7 @@ export interface Schedule extends ScheduleRow {
   /** IANA time zone the times are read in, e.g. `Europe/Berlin`. */
   timeZone: string;
   isPaused: boolean;
-  /** Last time a run was started for it, epoch ms UTC. */
+  /** Last time a run was started for it, epoch ms UTC; absent until it first runs (saving or resuming is no run). */
   lastRunMs?: number;
 }
 
@@ -67,6 +67,7 @@ export function cronPatternOf(schedule: Pick<Schedule, 'frequency' | 'cron' | 't
 
 /** Checks a schedule's pattern and time zone; throws `INVALID_REQUEST` quoting the expression and what is wrong. */
 export function validateSchedule(schedule: Schedule): void {
+  if (typeof schedule.name !== 'string' || schedule.name.trim() === '') throw new ExportError('INVALID_REQUEST', 'a schedule needs a name (it is the heading of its card and of its exports)');
   cronOf(schedule);
 }
 
@@ -121,7 +122,7 @@ function table(db: TakeawayDb): Table<Schedule, string> {
 
 /** Validates and stores a schedule, with `nextRunMs` computed from `nowMs` (`Infinity`-free: paused → MAX_SAFE_INTEGER). */
 export async function saveSchedule(db: TakeawayDb, schedule: Omit<Schedule, 'nextRunMs'>, nowMs: number): Promise<Schedule> {
-  const row = { ...schedule, nextRunMs: 0 } as Schedule;
+  const row = { ...schedule, name: schedule.name.trim(), nextRunMs: 0 } as Schedule;
   validateSchedule(row);
   row.nextRunMs = nextRun(row, nowMs) ?? Number.MAX_SAFE_INTEGER;
   await table(db).put(row);
@@ -132,7 +133,7 @@ export async function saveSchedule(db: TakeawayDb, schedule: Omit<Schedule, 'nex
 export async function setSchedulePaused(db: TakeawayDb, id: string, isPaused: boolean, nowMs: number): Promise<Schedule> {
   const schedule = await table(db).get(id);
   if (!schedule) throw new ExportError('INVALID_REQUEST', `no schedule "${id}"`);
-  return saveSchedule(db, { ...schedule, isPaused, lastRunMs: isPaused ? schedule.lastRunMs : nowMs }, nowMs);
+  return saveSchedule(db, { ...schedule, isPaused }, nowMs);
 }
 
 /** Records that a run started at `ranAtMs` and moves `nextRunMs` on. */
@@ -142,14 +143,15 @@ export async function markScheduleRan(db: TakeawayDb, id: string, ranAtMs: numbe
   await table(db).put({ ...schedule, lastRunMs: ranAtMs, nextRunMs: nextRun(schedule, ranAtMs) ?? Number.MAX_SAFE_INTEGER });
 }
 
-/** All schedules. */
-export function listSchedules(db: TakeawayDb): Promise<Schedule[]> {
-  return table(db).toArray();
+/** All schedules, by name (then id), so the list keeps its order between visits. */
+export async function listSchedules(db: TakeawayDb): Promise<Schedule[]> {
+  const schedules = await table(db).toArray();
+  return schedules.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
 /**
- * The runs to start now from stored schedules: due since each schedule's own `lastRunMs` (or since it was
- * saved). Call on app start, on a timer while open and from Periodic Background Sync; then `markScheduleRan`.
+ * The runs to start now from stored schedules: due since each schedule's `nextRunMs` (set when it was saved,
+ * resumed or last ran). Call on app start, on a timer while open and from Periodic Background Sync; then `markScheduleRan`.
  */
 export async function findDueRuns(db: TakeawayDb, nowMs: number): Promise<DueRun[]> {
   const schedules = await listSchedules(db);

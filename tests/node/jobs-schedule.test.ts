@@ -2,7 +2,7 @@
 
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { cronPatternOf, dueRuns, findDueRuns, markScheduleRan, nextRun, saveSchedule, setSchedulePaused, validateSchedule, type Schedule } from '../../src/jobs/schedule.ts';
+import { cronPatternOf, dueRuns, findDueRuns, listSchedules, markScheduleRan, nextRun, saveSchedule, setSchedulePaused, validateSchedule, type Schedule } from '../../src/jobs/schedule.ts';
 import { TakeawayDb } from '../../src/store/db.ts';
 
 const base: Schedule = { id: 's1', name: 'Nightly', templateId: 't1', destination: 'opfs:exports', frequency: 'daily', timeOfDay: '03:00', timeZone: 'Europe/Berlin', isPaused: false, nextRunMs: 0 };
@@ -95,5 +95,21 @@ describe('stored schedules', () => {
     expect((await findDueRuns(db, utc('2026-11-11T02:00:00Z'))).map((d) => d.schedule.id)).toEqual(['s1']);
     await setSchedulePaused(db, 's2', false, utc('2026-11-11T02:00:00Z'));
     expect((await findDueRuns(db, utc('2026-11-11T02:00:00Z'))).map((d) => d.schedule.id)).toEqual(['s1']);
+  });
+});
+
+describe('schedule rows as people see them', () => {
+  it('has no last run until one happens (saving and resuming are no run), needs a name, and lists by name', async () => {
+    const db = new TakeawayDb('jobs-schedule-2');
+    const saved = await saveSchedule(db, { ...base, id: 'b', name: '  Weekly backup ' }, utc('2026-11-01T12:00:00Z'));
+    expect(saved.lastRunMs).toBeUndefined();
+    expect(saved.name).toBe('Weekly backup');
+    await setSchedulePaused(db, 'b', true, utc('2026-11-02T12:00:00Z'));
+    expect((await setSchedulePaused(db, 'b', false, utc('2026-11-03T12:00:00Z'))).lastRunMs).toBeUndefined();
+    await markScheduleRan(db, 'b', utc('2026-11-04T12:00:00Z'));
+    expect((await listSchedules(db))[0].lastRunMs).toBe(utc('2026-11-04T12:00:00Z'));
+    await expect(saveSchedule(db, { ...base, id: 'c', name: '   ' }, utc('2026-11-01T12:00:00Z'))).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('needs a name') });
+    await saveSchedule(db, { ...base, id: 'a', name: 'Archive' }, utc('2026-11-01T12:00:00Z'));
+    expect((await listSchedules(db)).map((s) => s.name)).toEqual(['Archive', 'Weekly backup']);
   });
 });

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState } from 'react';
 import { lastExportOf, requestSince } from '../../jobs/ledger.ts';
 import { listTemplates, requestFromTemplate, templateToJson, type ExportTemplate } from '../../jobs/templates.ts';
-import type { ScheduleFrequency } from '../../jobs/schedule.ts';
+import { listSchedules, type ScheduleFrequency } from '../../jobs/schedule.ts';
 import { canPickFolder, listFolders, pickFolder, hasFolderPermission, type SavedFolder } from '../../platform/fsa-directory.ts';
 import { downloadFile } from '../../platform/save.ts';
 import type { AppSchedule } from '../../workers/schedules.ts';
@@ -88,7 +88,7 @@ function ScheduleForm({ templates, folders, onFolder }: { templates: ExportTempl
     try {
       const saved = await jobsBridge.api().saveSchedule({
         id: crypto.randomUUID(), name, templateId, destination, frequency, timeOfDay, dayOfWeek, dayOfMonth,
-        cron: frequency === 'cron' ? cron : undefined, timeZone, isPaused: false, isSinceLastExport: isSince, lastRunMs: Date.now(),
+        cron: frequency === 'cron' ? cron : undefined, timeZone, isPaused: false, isSinceLastExport: isSince,
       });
       const synced = await registerScheduleSync();
       setNote(`Saved. Next run ${formatDateTime(saved.nextRunMs)}. ${synced ? 'It also runs in the background while the app is closed (periodic sync).' : 'It runs while the app is open, and a missed run is caught up once the next time you open it.'}`);
@@ -107,7 +107,7 @@ function ScheduleForm({ templates, folders, onFolder }: { templates: ExportTempl
     <form className="card schedule-form" aria-labelledby={`${ids}-title`} onSubmit={(e) => { e.preventDefault(); void save(); }}>
       <h3 id={`${ids}-title`}>New schedule</h3>
       <div className="row">
-        <div className="field"><label htmlFor={`${ids}-name`}>Name</label><input id={`${ids}-name`} value={name} onChange={(e) => setName(e.target.value)} /></div>
+        <div className="field"><label htmlFor={`${ids}-name`}>Name</label><input id={`${ids}-name`} value={name} required onChange={(e) => setName(e.target.value)} /></div>
         <div className="field"><label htmlFor={`${ids}-tpl`}>Template</label>
           <select id={`${ids}-tpl`} value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
             {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
@@ -162,7 +162,7 @@ function ScheduleItem({ schedule, templates, folders }: { schedule: AppSchedule;
       <p>{templates.find((t) => t.id === schedule.templateId)?.name ?? schedule.templateId} · {when} ({schedule.timeZone}){schedule.isSinceLastExport ? ' · only changes' : ''}</p>
       <p className="muted">
         {schedule.isPaused ? 'Paused.' : `Next run ${formatDateTime(schedule.nextRunMs)}.`}
-        {schedule.lastRunMs ? ` Last run ${formatDateTime(schedule.lastRunMs)}.` : ''}
+        {schedule.lastRunMs ? ` Last run ${formatDateTime(schedule.lastRunMs)}.` : ' Not run yet.'}
         {folder ? ` Into folder "${folder.name}".` : ''}
       </p>
       <div className="actions">
@@ -177,7 +177,7 @@ function ScheduleItem({ schedule, templates, folders }: { schedule: AppSchedule;
 
 export function AutomateScreen() {
   const templates = useLive(() => listTemplates(readDb), [] as ExportTemplate[]);
-  const schedules = useLive(() => readDb.table<AppSchedule, string>('schedules').toArray(), [] as AppSchedule[]);
+  const schedules = useLive(() => listSchedules(readDb) as Promise<AppSchedule[]>, [] as AppSchedule[]);
   const [folders, setFolders] = useState<SavedFolder[]>([]);
   useEffect(() => { void listFolders().then(setFolders).catch(() => undefined); }, [schedules.length]);
   return (
