@@ -16,6 +16,8 @@ test('the first visit loads the demo data, ending yesterday, and the Data screen
   const yesterday = await page.evaluate(() => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })
     .format(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000));
   await expect(page.locator('tr[data-kind="steps"] td').nth(2)).toHaveText(yesterday);
+  // Loading the demo is no sync.
+  await expect(page.getByText(/^(No data yet: .*)?Last sync: never\.$/)).toBeVisible();
 });
 
 test('on a first visit straight to the wizard, its tag and category lists fill in as the demo is written', async ({ page }) => {

@@ -34,7 +34,8 @@ export function useStoreSummary(): StoreSummary | undefined {
 function useLastSync(): number | undefined {
   const [lastSyncMs, setLastSyncMs] = useState<number>();
   useEffect(() => {
-    const subscription = liveQuery(() => readDb.syncState.toArray()).subscribe({
+    // Only record kinds count: the demo loader keeps its seed in a row of its own ('demo'), which is no sync.
+    const subscription = liveQuery(() => readDb.syncState.where('kind').anyOf([...RECORD_KINDS]).toArray()).subscribe({
       next: (rows) => setLastSyncMs(rows.reduce<number | undefined>((max, r) => (r.lastSyncMs && (!max || r.lastSyncMs > max) ? r.lastSyncMs : max), undefined)),
     });
     return () => subscription.unsubscribe();
