@@ -57,3 +57,27 @@ test('dismissing the save picker is quiet: no error, no job', async ({ page }) =
   expect(page.url()).toMatch(/#\/export$/);
   expect(await page.evaluate(() => (window as unknown as { takeaway: { liveJobs(): unknown[] } }).takeaway.liveJobs().length)).toBe(0);
 });
+
+test('while the save picker is open, the wizard says it waits for the choice and a second click opens no second picker', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __pickers: number; __choose: () => void; showSaveFilePicker: unknown };
+    w.__pickers = 0;
+    w.showSaveFilePicker = async (o?: { suggestedName?: string }) => {
+      w.__pickers += 1;
+      await new Promise<void>((resolve) => { w.__choose = resolve; });
+      return (await navigator.storage.getDirectory()).getFileHandle(o?.suggestedName ?? 'picked.zip', { create: true });
+    };
+  });
+  await openApp(page);
+  await loadSmallDemo(page);
+  await chooseYearExport(page, /Save to a file you choose/);
+  const start = page.getByRole('button', { name: 'Start export' });
+  await start.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting for you to choose where to save the zip…' })).toBeVisible();
+  await expect(start).toBeDisabled();
+  await start.click({ force: true });
+  expect(await page.evaluate(() => (window as unknown as { __pickers: number }).__pickers)).toBe(1);
+  await page.evaluate(() => (window as unknown as { __choose: () => void }).__choose());
+  expect(await waitForNewestJob(page)).toBe('DONE');
+  expect(await page.evaluate(() => (window as unknown as { __pickers: number }).__pickers)).toBe(1);
+});

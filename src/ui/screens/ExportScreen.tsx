@@ -116,8 +116,12 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
     }
   };
 
+  // Set from the click until the export is handed to a job (or the picker is dismissed): one picker at a time.
+  const [isStarting, setStarting] = useState(false);
   const onRun = async () => {
+    if (isStarting) return;
     setError(undefined);
+    setStarting(true);
     try {
       // The picker opens first, in this click, while the user activation lasts.
       const job = await startExport(buildRequest(choices, Date.now()), method, preview?.plan.estimatedBytes ?? 0, { password: password || undefined, mode: writeMode });
@@ -125,6 +129,8 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
     } catch (e) {
       const text = describeError(e);
       setError(`${text.title}: ${text.detail} ${text.action}`);
+    } finally {
+      setStarting(false);
     }
   };
 
@@ -324,7 +330,8 @@ export function ExportScreen({ onStarted, templateId }: { onStarted: () => void;
             <p className="muted">With a password the export streams straight to the file (the password is never stored, so it could not continue after a reload): it starts over if the tab closes.</p>
           )}
           <div className="actions">
-            <button type="button" onClick={onRun}>Start export</button>
+            <button type="button" onClick={onRun} disabled={isStarting} aria-describedby={isStarting ? 'export-starting' : undefined}>Start export</button>
+            {isStarting && <span id="export-starting" role="status">{method.kind === 'picker' ? 'Waiting for you to choose where to save the zip…' : 'Starting…'}</span>}
           </div>
           <BackgroundExportOptions request={request} onStarted={onStarted} />
           <ServerFallbackOffer estimatedBytes={preview.plan.estimatedBytes} freeBytes={preview.storage?.freeBytes} hasPassword={!!password}
