@@ -1,5 +1,6 @@
 // Worker side of the save targets: a WritableStream for each, plus how to finish or discard it.
-// (1) a picked file through createWritable (the browser swaps its temp file in on close, drops it on abort);
+// (1) a picked file through createWritable (the browser swaps its temp file in on close, drops it on abort; a
+//     file the picker created empty is removed on abort);
 // (2) the OPFS workspace through a sync access handle, written at explicit offsets, never read back whole;
 // (3) memory, as a list of Blob parts — the only target that holds the zip in memory.
 
@@ -32,12 +33,25 @@ export async function openSink(target: WorkerSaveTarget, id: string, fileName: s
   }
 }
 
+/** `FileSystemHandle.remove()` (Chromium); absent elsewhere. */
+type RemovableHandle = FileSystemFileHandle & { remove?: () => Promise<void> };
+
 async function openFileHandleSink(handle: FileSystemFileHandle, fileName: string): Promise<OpenedSink> {
+  // The save picker creates the chosen file empty. When the export then fails or is cancelled, the browser drops
+  // createWritable's swap file, which would leave that empty file behind: an empty one is removed, a file that
+  // was there before (and is kept as it was) is not.
+  const wasEmpty = await handle.getFile().then((file) => file.size === 0, () => false);
   const writable = await handle.createWritable();
-  return {
-    sink: writable as unknown as WritableStream<Uint8Array>,
-    finish: async () => ({ fileName: handle.name || fileName }),
-  };
+  const writer = writable.getWriter();
+  const sink = new WritableStream<Uint8Array>({
+    write: (chunk) => writer.write(chunk as Uint8Array<ArrayBuffer>),
+    close: () => writer.close(),
+    async abort(reason) {
+      await writer.abort(reason).catch(() => undefined);
+      if (wasEmpty) await (handle as RemovableHandle).remove?.().catch(() => undefined);
+    },
+  });
+  return { sink, finish: async () => ({ fileName: handle.name || fileName }) };
 }
 
 /** The export workspace directory in OPFS, created on first use. */
