@@ -16,6 +16,7 @@ import { isStorageFull } from '../node/storage-full.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { buildRequest } from './request-args.ts';
 import { loadInput } from './load-input.ts';
+import { demoEndDay, demoEndToday } from '../demo/index.ts';
 import { writeDemoJsonl } from './demo-jsonl.ts';
 import { withFileZipReader } from '../node/file-zip-reader.ts';
 import { tempFileSpool } from '../node/verify-spool.ts';
@@ -26,6 +27,7 @@ import { installNodeEntryCodec } from '../node/entry-codec.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
+                [--end YYYY-MM-DD]   (the day after the last day; default today, so the data ends yesterday)
   takeaway export --input data.jsonl|file.fit|file.gpx|file.tcx|archive.zip|folder/ --formats ${FORMAT_IDS.join(',')}
                   --out export.zip [--kinds ${RECORD_KINDS.join(',')}] [--from DATE] [--to DATE]
                   [--tags a,b] [--categories a,b] [--text WORDS] [--created-at ISO] [--level 0-9]
@@ -72,15 +74,22 @@ export async function main(argv: string[]): Promise<number> {
 async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
     out: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' },
-    activities: { type: 'string' }, samples: { type: 'string' }, 'no-health': { type: 'boolean' },
+    activities: { type: 'string' }, samples: { type: 'string' }, 'no-health': { type: 'boolean' }, end: { type: 'string' },
   } });
   if (!values.out) throw new UsageError('demo needs --out FILE');
+  let endMs: number;
+  try {
+    endMs = values.end === undefined ? demoEndToday(Date.now()) : demoEndDay(values.end, '--end');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const lines = await writeDemoJsonl(values.out, {
     seed: optionalInt(values.seed, '--seed'),
     days: optionalInt(values.days, '--days'),
     activityCount: optionalInt(values.activities, '--activities'),
     samplesPerActivity: optionalInt(values.samples, '--samples'),
     includeHealth: values['no-health'] ? false : undefined,
+    endMs,
   });
   say(`wrote ${lines} lines to ${values.out}`);
   return 0;

@@ -1,6 +1,6 @@
 // Where the app's demo data ends: today, so the range presets ("Last 7 days", "Last month") find records.
 
-const DAY_MS = 86_400_000;
+import { demoEndDay, demoEndToday } from '../demo/index.ts';
 
 /**
  * The end (exclusive, epoch ms UTC) of the demo the app loads: the start of the current UTC day at `nowMs`, so
@@ -9,10 +9,5 @@ const DAY_MS = 86_400_000;
  */
 export function demoEndMs(search: string, nowMs: number): number {
   const asked = new URLSearchParams(search).get('demo-end');
-  if (asked === null) return Math.floor(nowMs / DAY_MS) * DAY_MS;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(asked) ? Date.parse(`${asked}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== asked) {
-    throw new RangeError(`?demo-end must be a day written YYYY-MM-DD, got "${asked}"`);
-  }
-  return ms;
+  return asked === null ? demoEndToday(nowMs) : demoEndDay(asked, '?demo-end');
 }

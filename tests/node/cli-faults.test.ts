@@ -24,7 +24,7 @@ function takeaway(...args: string[]) {
 }
 
 beforeAll(() => {
-  const result = takeaway('demo', '--out', demo, '--days', '60', '--activities', '24', '--samples', '600');
+  const result = takeaway('demo', '--out', demo, '--days', '60', '--activities', '24', '--samples', '600', '--end', '2026-11-01');
   expect(result.status, result.stderr).toBe(0);
   const big = takeaway('demo', '--out', bigDemo, '--days', '30', '--activities', '60', '--samples', '3000', '--no-health');
   expect(big.status, big.stderr).toBe(0);

@@ -22,7 +22,7 @@ function exportTo(out: string, ...extra: string[]) {
 }
 
 beforeAll(() => {
-  const result = takeaway('demo', '--out', demo, '--days', '60', '--activities', '24', '--samples', '600');
+  const result = takeaway('demo', '--out', demo, '--days', '60', '--activities', '24', '--samples', '600', '--end', '2026-11-01');
   expect(result.status, result.stderr).toBe(0);
 }, 120_000);
 
@@ -136,4 +136,20 @@ describe('takeaway usage', () => {
     }
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('takeaway demo', () => {
+  it('ends yesterday by default, on the day given with --end, and refuses a day that does not exist', () => {
+    const lastStepsDay = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"kind":"steps"'))
+      .map((l) => (JSON.parse(l) as { date: string }).date).sort().at(-1);
+    const today = join(dir, 'demo-today.jsonl');
+    expect(takeaway('demo', '--out', today, '--days', '5', '--activities', '2', '--samples', '20').status).toBe(0);
+    expect(lastStepsDay(today)).toBe(new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000).toISOString().slice(0, 10));
+    const fixed = join(dir, 'demo-fixed.jsonl');
+    expect(takeaway('demo', '--out', fixed, '--days', '5', '--activities', '2', '--samples', '20', '--end', '2026-03-01').status).toBe(0);
+    expect(lastStepsDay(fixed)).toBe('2026-02-28');
+    const bad = takeaway('demo', '--out', join(dir, 'demo-bad.jsonl'), '--end', '2026-02-30');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--end must be a day written YYYY-MM-DD, got "2026-02-30"');
+  }, 120_000);
 });

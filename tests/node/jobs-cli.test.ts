@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { TextWriter, Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { createDemoDataset } from '../../src/demo/index.ts';
+import { createDemoDataset, DEMO_END_MS } from '../../src/demo/index.ts';
 import type { Manifest } from '../../src/engine/index.ts';
 
-const DEMO = { seed: 9, days: 30, activityCount: 8, samplesPerActivity: 1500 };
+const DEMO = { seed: 9, days: 30, activityCount: 8, samplesPerActivity: 1500, endMs: DEMO_END_MS };
 let dir: string;
 let input: string;
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   dir = mkdtempSync(join(tmpdir(), 'takeaway-cli-jobs-'));
   input = join(dir, 'data.jsonl');
-  expect(await main(['demo', '--out', input, '--seed', '9', '--days', '30', '--activities', '8', '--samples', '1500'])).toBe(0);
+  expect(await main(['demo', '--out', input, '--seed', '9', '--days', '30', '--activities', '8', '--samples', '1500', '--end', new Date(DEMO.endMs).toISOString().slice(0, 10)])).toBe(0);
 });
 
 describe('takeaway export --part-size', () => {
