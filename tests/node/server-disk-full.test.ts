@@ -14,7 +14,7 @@ import { formatBytes } from '../../src/model/byte-size.ts';
 import { serializeTrackLine } from '../../src/model/jsonl.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import type { RecordsApi } from '../mocks/records-api.ts';
-import { pollExport, RecordsApiHost, ServerProcess, tokenFor, NO_RATE_LIMIT } from './server-fixtures.ts';
+import { pollExport, RecordsApiHost, ServerProcess, tokenFor, NO_RATE_LIMIT, waitUntil } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -52,13 +52,6 @@ async function fillDisk(file: string): Promise<number> {
   return written;
 }
 
-async function waitUntil(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 beforeAll(async () => {
   apiHost = new RecordsApiHost();

@@ -266,13 +266,27 @@ export async function downloadedManifest(server: ServerProcess, token: string, v
   return report.manifest!;
 }
 
-/** The manifest of the device export of `request` over the records an account of the records API holds now. */
-export async function deviceManifest(account: RecordsApi, request: ExportRequest): Promise<Manifest> {
+/** The archive the engine writes for `request` over the records an account of the records API holds now, as the device and the CLI do. */
+export async function deviceArchive(account: RecordsApi, request: ExportRequest): Promise<Buffer> {
   const records = RECORD_KINDS.flatMap((kind) => account.records(kind)) as unknown as TakeawayRecord[];
   const tracks = new Map(account.records('activity').map((a) => [String(a.id), account.track(String(a.id))]));
   const chunks: Uint8Array[] = [];
   await runExport(request, new MemoryRecordSource(records, tracks), new WritableStream({ write: (c) => { chunks.push(c.slice()); } }), { registry: FORMAT_REGISTRY });
-  const report = await verifyExport(new Uint8ArrayReader(new Uint8Array(Buffer.concat(chunks))));
+  return Buffer.concat(chunks);
+}
+
+/** Polls `check` until it holds, at most `timeoutMs`; the error names `what` and, if given, `detail()` (process output). */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000, detail?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${detail ? `:\n${detail()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The manifest of the device export of `request` over the records an account of the records API holds now. */
+export async function deviceManifest(account: RecordsApi, request: ExportRequest): Promise<Manifest> {
+  const report = await verifyExport(new Uint8ArrayReader(new Uint8Array(await deviceArchive(account, request))));
   if (!report.ok) throw new Error(`the device zip does not verify: ${report.problems.join('; ')}`);
   return report.manifest!;
 }

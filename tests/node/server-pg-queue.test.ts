@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import { migrate } from '../../src/server/pg/schema.ts';
 import { scaledEnv, startTestDatabase, type TestDatabase } from './pg-fixture.ts';
-import { deviceManifest, downloadedManifest, pollExport, PushReceiver, RecordsApiHost, ServerProcess, TestSubscription, tokenFor } from './server-fixtures.ts';
+import { deviceManifest, downloadedManifest, pollExport, PushReceiver, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, waitUntil } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -67,13 +67,6 @@ async function instance(env: Record<string, string>): Promise<ServerProcess> {
   return server;
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('refuses to start in scaled mode without every secret in the environment, naming the missing ones', async () => {
   const server = new ServerProcess(dataDir, { ...baseEnv, TAKEAWAY_LINK_SECRET: '', TAKEAWAY_VAPID_PRIVATE_KEY: '' });

@@ -10,16 +10,11 @@ import path from 'node:path';
 import pg from 'pg';
 import webPush from 'web-push';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runExport } from '../../src/engine/index.ts';
-import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
-import { MemoryRecordSource } from '../../src/model/memory-source.ts';
-import { RECORD_KINDS, type TakeawayRecord } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import { migrate } from '../../src/server/pg/schema.ts';
 import { parseExportRequestBody } from '../../src/server/request-body.ts';
-import type { RecordsApi } from '../mocks/records-api.ts';
 import { scaledEnv, startTestDatabase, type TestDatabase } from './pg-fixture.ts';
-import { pollExport, PushReceiver, RecordsApiHost, ServerProcess, TestSubscription, tokenFor } from './server-fixtures.ts';
+import { deviceArchive, pollExport, PushReceiver, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, waitUntil } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -55,22 +50,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** The archive the engine writes for `request` over the account's records, as the device and the CLI do. */
-async function engineArchive(account: RecordsApi, request: ExportRequest): Promise<Buffer> {
-  const records = RECORD_KINDS.flatMap((kind) => account.records(kind)) as unknown as TakeawayRecord[];
-  const tracks = new Map(account.records('activity').map((a) => [String(a.id), account.track(String(a.id))]));
-  const chunks: Uint8Array[] = [];
-  await runExport(request, new MemoryRecordSource(records, tracks), new WritableStream({ write: (c) => { chunks.push(c.slice()); } }), { registry: FORMAT_REGISTRY });
-  return Buffer.concat(chunks);
-}
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}:\n${processes.map((p) => p.output).join('\n---\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 it('a job whose worker is killed after several checkpoints is finished by another from its checkpoint, with the same bytes', async () => {
   const env = { ...scaledEnv(db.url, webPush.generateVAPIDKeys()), TAKEAWAY_RECORDS_API_URL: apiHost.baseUrl };
@@ -90,7 +70,7 @@ it('a job whose worker is killed after several checkpoints is finished by anothe
   await waitUntil('the first worker stored several checkpoints', async () => {
     const { rows } = await sql.query("SELECT (checkpoint->>'entryIndex')::int AS entry FROM takeaway_jobs WHERE id = $1", [id]);
     return (rows[0]?.entry ?? 0) >= 4;
-  });
+  }, 60_000, () => processes.map((p) => p.output).join('\n---\n'));
   await first.kill('SIGKILL');
   const requestsAtKill = account.requests.length;
   const { rows: [atKill] } = await sql.query("SELECT status, fence, (checkpoint->>'offsetBytes')::bigint AS offset FROM takeaway_jobs WHERE id = $1", [id]);
@@ -110,7 +90,7 @@ it('a job whose worker is killed after several checkpoints is finished by anothe
 
   const served = Buffer.from(await (await api.fetch(String(view.downloadUrl), token)).arrayBuffer());
   // The request as the server read it (the manifest holds it, so its key order is part of the bytes).
-  const expected = await engineArchive(account, parseExportRequestBody(REQUEST, Date.now()));
+  const expected = await deviceArchive(account, parseExportRequestBody(REQUEST, Date.now()));
   expect(served.length).toBe(expected.length);
   expect(createHash('sha256').update(served).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
 

@@ -10,18 +10,13 @@ import path from 'node:path';
 import pg from 'pg';
 import webPush from 'web-push';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runExport } from '../../src/engine/index.ts';
-import { FORMAT_REGISTRY } from '../../src/formats/registry.ts';
-import { MemoryRecordSource } from '../../src/model/memory-source.ts';
-import { RECORD_KINDS, type TakeawayRecord } from '../../src/model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import { parseExportRequestBody } from '../../src/server/request-body.ts';
-import type { RecordsApi } from '../mocks/records-api.ts';
 import { migrate } from '../../src/server/pg/schema.ts';
 import { S3ExportStorage, type S3StorageOptions } from '../../src/server/s3-storage.ts';
 import { scaledEnv, startTestDatabase, type TestDatabase } from './pg-fixture.ts';
 import { createRgwBucket, deleteRgwBucket, rgwSkipReason } from './rgw-fixtures.ts';
-import { deviceManifest, downloadedManifest, pollExport, RecordsApiHost, ServerProcess, tokenFor } from './server-fixtures.ts';
+import { deviceArchive, deviceManifest, downloadedManifest, pollExport, RecordsApiHost, ServerProcess, tokenFor, waitUntil } from './server-fixtures.ts';
 
 const REQUEST: ExportRequest = {
   createdAtMs: Date.UTC(2026, 10, 2),
@@ -34,22 +29,7 @@ const REQUEST: ExportRequest = {
 const STORED_REQUEST: ExportRequest = { ...REQUEST, options: { ...DEFAULT_EXPORT_OPTIONS, compressionLevel: 0 } };
 const PART_BYTES = 8 * 1024 * 1024;
 
-/** The archive the engine writes for `request` over the account's records, as the device and the CLI do. */
-async function engineArchive(account: RecordsApi, request: ExportRequest): Promise<Buffer> {
-  const records = RECORD_KINDS.flatMap((kind) => account.records(kind)) as unknown as TakeawayRecord[];
-  const tracks = new Map(account.records('activity').map((a) => [String(a.id), account.track(String(a.id))]));
-  const chunks: Uint8Array[] = [];
-  await runExport(request, new MemoryRecordSource(records, tracks), new WritableStream({ write: (c) => { chunks.push(c.slice()); } }), { registry: FORMAT_REGISTRY });
-  return Buffer.concat(chunks);
-}
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe.skipIf(rgwSkipReason !== undefined)('a job taken over on another machine reads its records snapshot from the bucket', () => {
   let db: TestDatabase;
@@ -172,7 +152,7 @@ describe.skipIf(rgwSkipReason !== undefined)('a job taken over on another machin
     expect(await storage.openUploads(objectKey)).toEqual([]);
 
     const served = Buffer.from(await new Response((await storage.read(id))!).arrayBuffer());
-    const expected = await engineArchive(account, parseExportRequestBody(STORED_REQUEST, Date.now()));
+    const expected = await deviceArchive(account, parseExportRequestBody(STORED_REQUEST, Date.now()));
     expect(served.length).toBe(expected.length);
     expect(createHash('sha256').update(served).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
     const outbox = await sql.query('SELECT payload FROM takeaway_outbox WHERE job_id = $1', [id]);
