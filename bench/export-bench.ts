@@ -20,11 +20,9 @@ import { fileZipReader } from '../src/node/file-zip-reader.ts';
 import { writeChunkFile } from './chunk-file-source.ts';
 import { plainLibraryExport } from './plain-library.ts';
 import { RssSampler } from './rss.ts';
-import { installNodeSha256 } from '../src/node/sha256.ts';
-import { installNodeEntryCodec } from '../src/node/entry-codec.ts';
+import { installNodeRuntime } from '../src/node/runtime.ts';
 
-installNodeSha256();
-installNodeEntryCodec();
+installNodeRuntime();
 
 const { values } = parseArgs({ options: {
   activities: { type: 'string', default: '100' }, samples: { type: 'string', default: '10000' },

@@ -12,11 +12,9 @@ import { MemoryRecordSource } from '../src/model/memory-source.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../src/model/request.ts';
 import { fileSink } from '../src/node/file-sink.ts';
 import { withFileZipReader } from '../src/node/file-zip-reader.ts';
-import { installNodeSha256 } from '../src/node/sha256.ts';
-import { installNodeEntryCodec } from '../src/node/entry-codec.ts';
+import { installNodeRuntime } from '../src/node/runtime.ts';
 
-installNodeSha256();
-installNodeEntryCodec();
+installNodeRuntime();
 
 const ENTRY_BYTES = 4.5 * 2 ** 30;
 const PIECE = 1 << 20;

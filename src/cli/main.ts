@@ -22,8 +22,7 @@ import { withFileZipReader } from '../node/file-zip-reader.ts';
 import { tempFileSpool } from '../node/verify-spool.ts';
 import { UsageError } from './usage-error.ts';
 import { say, show } from './terminal.ts';
-import { installNodeSha256 } from '../node/sha256.ts';
-import { installNodeEntryCodec } from '../node/entry-codec.ts';
+import { installNodeRuntime } from '../node/runtime.ts';
 
 const USAGE = `Usage:
   takeaway demo --out data.jsonl [--seed N] [--days N] [--activities N] [--samples N] [--no-health]
@@ -47,8 +46,7 @@ Exit codes: 0 done, 1 failed (the message says why), 2 usage error, 128 + N when
 (SIGINT 130, SIGTERM 143, SIGHUP 129; unfinished output is removed).`;
 
 export async function main(argv: string[]): Promise<number> {
-  installNodeSha256();
-  installNodeEntryCodec();
+  installNodeRuntime();
   const [command, ...rest] = argv;
   try {
     switch (command) {

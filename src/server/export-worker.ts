@@ -19,11 +19,9 @@ import { FileExportStorage } from './storage.ts';
 import { freeBytes, isStorageFull, NotEnoughSpaceError } from '../node/storage-full.ts';
 import { neededAgainstFree } from '../model/storage-full.ts';
 import type { ExportWorkerCommand, ExportWorkerInput, ExportWorkerMessage } from './worker-protocol.ts';
-import { installNodeSha256 } from '../node/sha256.ts';
-import { installNodeEntryCodec } from '../node/entry-codec.ts';
+import { installNodeRuntime } from '../node/runtime.ts';
 
-installNodeSha256();
-installNodeEntryCodec();
+installNodeRuntime();
 
 const input = workerData as ExportWorkerInput;
 const post = (message: ExportWorkerMessage): void => parentPort!.postMessage(message);

@@ -1,9 +1,7 @@
 // The export worker: a Comlink shell over the engine, the store and the save targets. No logic lives here.
 
 import './comlink-setup.ts';
-import { configure } from '@zip.js/zip.js';
 import { expose } from 'comlink';
-import { setWholeEntryCodec } from '../engine/entry-codec.ts';
 import { planExport } from '../engine/index.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 import { TakeawayDb } from '../store/db.ts';
@@ -12,17 +10,14 @@ import { clearAll, storeCounts } from '../store/queries.ts';
 import { deleteOpfsExport } from '../platform/worker-sinks.ts';
 import type { FormatId } from '../model/request.ts';
 import type { ExportWorkerApi } from './api.ts';
-import { browserCodecPool } from './browser-codec-pool.ts';
 import { loadDemoData } from './demo-loader.ts';
 import { importDroppedFiles } from './file-import.ts';
 import { markInterruptedJobs, runExportJob } from './export-jobs.ts';
 import { JobQueue } from './job-queue.ts';
+import { installWorkerRuntime } from './runtime.ts';
 import { clearWorkspace, deleteKept, extractShareable, keptZip, verifyKept } from './kept-exports.ts';
 
-// zip.js compresses inline here: this worker already is off the main thread, and two jobs fill both cores.
-configure({ useWebWorkers: false });
-// Small entries are read ahead and compressed whole in codec workers (see browser-codec-pool.ts), on the other cores.
-setWholeEntryCodec(browserCodecPool());
+installWorkerRuntime();
 
 const db = new TakeawayDb();
 const source = new DexieRecordSource(db);

@@ -2,9 +2,7 @@
 // and the template and schedule writes. It lives as long as its page; see resumable-jobs.ts for the runner lock.
 
 import './comlink-setup.ts';
-import { configure } from '@zip.js/zip.js';
 import { expose } from 'comlink';
-import { setWholeEntryCodec } from '../engine/entry-codec.ts';
 import type { ExportProgress } from '../engine/progress.ts';
 import { saveSchedule, setSchedulePaused } from '../jobs/schedule.ts';
 import { deleteTemplate, saveTemplate, templateFromJson } from '../jobs/templates.ts';
@@ -12,13 +10,11 @@ import { TakeawayDb } from '../store/db.ts';
 import { DexieRecordSource } from '../store/dexie-record-source.ts';
 import type { JobsWorkerApi } from './jobs-api.ts';
 import { BackgroundJobs } from './resumable-jobs.ts';
-import { browserCodecPool } from './browser-codec-pool.ts';
+import { installWorkerRuntime } from './runtime.ts';
 import type { AppSchedule } from './schedules.ts';
 import { throttleProgress } from './throttle-progress.ts';
 
-configure({ useWebWorkers: false });
-// Small entries are read ahead and compressed whole in codec workers (see browser-codec-pool.ts), on the other cores.
-setWholeEntryCodec(browserCodecPool());
+installWorkerRuntime();
 
 const db = new TakeawayDb();
 const watchers = new Set<(jobId: string, progress: ExportProgress) => void>();
