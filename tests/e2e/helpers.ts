@@ -128,8 +128,12 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
 }
 
-/** Waits, in the page, for the newest job of this page to end; returns its status (no DOM polling). */
+/**
+ * Waits, in the page, for the newest job of this page to end; returns its status (no DOM polling). The job may not
+ * exist yet when this is called (a save picker still answering): it is waited for, at most 30 s.
+ */
 export async function waitForNewestJob(page: Page): Promise<string> {
+  await page.waitForFunction(() => (window as unknown as { takeaway: { liveJobs(): unknown[] } }).takeaway.liveJobs().length > 0, undefined, { timeout: 30_000 });
   return page.evaluate(async () => {
     const hooks = (window as unknown as { takeaway: { liveJobs(): { id: string }[]; waitForJob(id: string): Promise<{ status: string }> } }).takeaway;
     return (await hooks.waitForJob(hooks.liveJobs()[0].id)).status;
