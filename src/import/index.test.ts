@@ -2,15 +2,12 @@ import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { describe, expect, it } from 'vitest';
 import { readCorpus } from './corpus.test-helper.ts';
 import { dedupeActivities, importFiles, type ImportFile, type ImportItem } from './index.ts';
+import { collectItems } from '../../tests/helpers/import-items.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const encoder = new TextEncoder();
 
-async function collect(files: ImportFile[]): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles(files, { nowMs: NOW_MS })) items.push(item);
-  return items;
-}
+const collect = (files: ImportFile[]): Promise<ImportItem[]> => collectItems(importFiles(files, { nowMs: NOW_MS }));
 
 function summary(items: ImportItem[]): string[] {
   return items.map((item) => (item.type === 'error' ? `error ${item.message}` : item.type === 'activity' ? `activity ${item.file} ${item.activity.id}` : `record ${item.file} ${item.record.id}`));

@@ -8,6 +8,7 @@ import { MemoryRecordSource } from '../model/memory-source.ts';
 import { RECORD_KINDS, type TakeawayRecord, type TrackChunk } from '../model/records.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportRequest, type FormatId } from '../model/request.ts';
 import { importFiles, type ImportItem } from './index.ts';
+import { collectItems } from '../../tests/helpers/import-items.ts';
 
 const dataset = createDemoDataset({ seed: 3, days: 4, activityCount: 2, samplesPerActivity: 2100, genericCount: 3 });
 const records: TakeawayRecord[] = RECORD_KINDS.flatMap((kind) => dataset.records(kind) as TakeawayRecord[]);
@@ -28,11 +29,7 @@ async function exportZip(formats: FormatId[]): Promise<Uint8Array> {
   return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer());
 }
 
-async function collect(bytes: Uint8Array): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles([{ name: 'takeaway.zip', bytes }])) items.push(item);
-  return items;
-}
+const collect = (bytes: Uint8Array): Promise<ImportItem[]> => collectItems(importFiles([{ name: 'takeaway.zip', bytes }]));
 
 /** The same archive with one member's bytes replaced, everything else (the manifest too) unchanged. */
 async function withMember(bytes: Uint8Array, path: string, change: (text: string) => string): Promise<Uint8Array> {

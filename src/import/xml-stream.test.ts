@@ -3,17 +3,14 @@ import { importFiles, type ImportItem } from './index.ts';
 import { streamBytes } from './bytes.ts';
 import { importGpx } from './gpx.ts';
 import { MAX_XML_DEPTH, parseXmlStream } from './xml-stream.ts';
+import { collectItems } from '../../tests/helpers/import-items.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const encoder = new TextEncoder();
 const GPX_HEAD = '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">';
 const point = (i: number) => `<trkpt lat="47.1" lon="8.1"><ele>400</ele><time>${new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()}</time></trkpt>`;
 
-async function collect(items: AsyncIterable<ImportItem>): Promise<ImportItem[]> {
-  const out: ImportItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+const collect = collectItems<ImportItem>;
 
 describe('XML nesting depth', () => {
   it('refuses a document nested past the limit after reading only its start, however deep it would go', async () => {

@@ -4,6 +4,7 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { InflateLimits } from './bytes.ts';
 import { importFiles, type ImportItem, type RandomAccessSource } from './index.ts';
+import { collectItems } from '../../tests/helpers/import-items.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const encoder = new TextEncoder();
@@ -60,11 +61,8 @@ function handZip(members: { name: string; data: Uint8Array; declaredSize?: numbe
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }
 
-async function importAll(name: string, bytes: Uint8Array, inflateLimits?: InflateLimits): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles([{ name, bytes }], { nowMs: NOW_MS, inflateLimits })) items.push(item);
-  return items;
-}
+const importAll = (name: string, bytes: Uint8Array, inflateLimits?: InflateLimits): Promise<ImportItem[]> =>
+  collectItems(importFiles([{ name, bytes }], { nowMs: NOW_MS, inflateLimits }));
 
 const summary = (items: ImportItem[]) => items.map((i) => (i.type === 'error' ? i.message : `${i.type} ${i.file}`));
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFiles, type ImportFile, type ImportItem } from '../../src/import/index.ts';
 import { REPO_ROOT } from '../helpers/zip-files.ts';
+import { collectItems } from '../helpers/import-items.ts';
 
 const BIN = join(REPO_ROOT, 'bin/takeaway.mjs');
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -19,11 +20,7 @@ function takeaway(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
 }
 
-async function importAll(files: ImportFile[]): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles(files, { nowMs: NOW_MS })) items.push(item);
-  return items;
-}
+const importAll = (files: ImportFile[]): Promise<ImportItem[]> => collectItems(importFiles(files, { nowMs: NOW_MS }));
 
 function activityLine(id: string, lap: Record<string, number>): string {
   return JSON.stringify({

@@ -23,6 +23,7 @@ import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/requ
 import type { RecordSource } from '../../src/model/source.ts';
 import { TakeawayDb } from '../../src/store/db.ts';
 import { DexieRecordSource } from '../../src/store/dexie-record-source.ts';
+import { collectItems } from '../helpers/import-items.ts';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -36,11 +37,7 @@ async function exportZip(request: ExportRequest, source: RecordSource): Promise<
   return { bytes: new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer()), manifest };
 }
 
-async function collect(items: AsyncIterable<ImportItem>): Promise<ImportItem[]> {
-  const out: ImportItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+const collect = collectItems<ImportItem>;
 
 describe('a Takeaway export imported into an empty store', () => {
   it('exports again to byte-identical CSV and JSON files', async () => {

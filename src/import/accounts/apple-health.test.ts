@@ -1,33 +1,18 @@
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { describe, expect, it } from 'vitest';
-import type { DailySteps, GenericRecord, Sleep, Weight } from '../../model/records.ts';
 import { appleHealthExportZip, appleHealthXml, expectedAppleHealth, type AppleHealthSpec } from '../../../tests/helpers/apple-health-export.ts';
 import { importFiles, type ImportItem } from '../index.ts';
 import { InflateBudget } from '../bytes.ts';
 import { ZipArchive } from '../zip.ts';
 import type { AccountArchive } from './account-archive.ts';
 import { importAppleHealth } from './apple-health.ts';
+import { collectItems, splitItems } from '../../../tests/helpers/import-items.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const SPEC: AppleHealthSpec = { days: 4, heartRatePerDay: 20, routePoints: 90 };
 
-async function importAll(name: string, bytes: Uint8Array): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles([{ name, bytes }], { nowMs: NOW_MS })) items.push(item);
-  return items;
-}
-
-function split(items: ImportItem[]) {
-  const records = items.flatMap((i) => (i.type === 'record' ? [i.record] : []));
-  return {
-    activities: items.flatMap((i) => (i.type === 'activity' ? [i] : [])),
-    steps: records.filter((r): r is DailySteps => r.kind === 'steps'),
-    weights: records.filter((r): r is Weight => r.kind === 'weight'),
-    sleeps: records.filter((r): r is Sleep => r.kind === 'sleep'),
-    heartRate: records.filter((r): r is GenericRecord => r.kind === 'record' && r.recordType === 'heart_rate_daily'),
-    errors: items.flatMap((i) => (i.type === 'error' ? [i.message] : [])),
-  };
-}
+const importAll = (name: string, bytes: Uint8Array): Promise<ImportItem[]> => collectItems(importFiles([{ name, bytes }], { nowMs: NOW_MS }));
+const split = splitItems;
 
 describe('Apple Health export.zip', () => {
   it('is told by its layout and gives workouts with route and heart rate, one source of steps a day, weights, nights and heart rate', async () => {

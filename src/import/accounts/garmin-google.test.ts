@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DailySteps, Sleep, Weight } from '../../model/records.ts';
 import { GARMIN_EXPECTED, GOOGLE_FIT_EXPECTED, garminExportZip, googleFitTakeoutZip } from '../../../tests/helpers/account-exports.ts';
 import { importFiles, type ImportItem } from '../index.ts';
+import { collectItems, splitItems } from '../../../tests/helpers/import-items.ts';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 
-async function importAll(name: string, bytes: Uint8Array): Promise<ImportItem[]> {
-  const items: ImportItem[] = [];
-  for await (const item of importFiles([{ name, bytes }], { nowMs: NOW_MS })) items.push(item);
-  return items;
-}
-
-function split(items: ImportItem[]) {
-  const records = items.flatMap((i) => (i.type === 'record' ? [i.record] : []));
-  return {
-    activities: items.flatMap((i) => (i.type === 'activity' ? [i] : [])),
-    steps: records.filter((r): r is DailySteps => r.kind === 'steps'),
-    weights: records.filter((r): r is Weight => r.kind === 'weight'),
-    sleeps: records.filter((r): r is Sleep => r.kind === 'sleep'),
-    errors: items.flatMap((i) => (i.type === 'error' ? [i.message] : [])),
-  };
-}
+const importAll = (name: string, bytes: Uint8Array): Promise<ImportItem[]> => collectItems(importFiles([{ name, bytes }], { nowMs: NOW_MS }));
+const split = splitItems;
 
 describe('Garmin "Export Your Data" zip', () => {
   it('is told by its layout: every FIT in the uploaded-files zips, nights, weigh-ins and daily steps from the wellness JSON', async () => {
