@@ -40,15 +40,20 @@ export async function openResumableArchive(
   const inner = await openResumableFileSink(attemptPath);
   // Shorter than the checkpoint (a crash lost bytes after it): start over rather than fail.
   if (checkpoint && (await inner.size()) < checkpoint.offsetBytes) checkpoint = undefined;
+  return { checkpoint, sink: withStoreCheck(inner, beforeStore, () => rename(attemptPath, finalPath)) };
+}
+
+/**
+ * `sink` whose close first runs `beforeStore` (the scaled runner's fence check: a worker that lost its claim stores
+ * nothing), then closes it, then `afterClose` (the file system's rename into the job's name). Both archives use it.
+ */
+export function withStoreCheck(sink: ResumableSink, beforeStore: () => Promise<void>, afterClose: () => Promise<void> = async () => {}): ResumableSink {
   return {
-    checkpoint,
-    sink: {
-      ...inner,
-      async close() {
-        await beforeStore();
-        await inner.close();
-        await rename(attemptPath, finalPath);
-      },
+    ...sink,
+    async close() {
+      await beforeStore();
+      await sink.close();
+      await afterClose();
     },
   };
 }

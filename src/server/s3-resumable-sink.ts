@@ -4,11 +4,8 @@
 // keeps parts 1..k (k whole parts at or before the checkpoint) and the engine rewrites from there.
 
 import type { ExportCheckpoint, ResumableSink } from '../engine/resume.ts';
-import { ExportError } from '../model/errors.ts';
-import type { S3ExportStorage } from './s3-storage.ts';
-
-/** S3's largest part count per upload. */
-const S3_MAX_PARTS = 10_000;
+import { withStoreCheck } from './resumable-archive.ts';
+import { PartBuffer, type S3ExportStorage } from './s3-storage.ts';
 
 /** A resumable sink and the upload it writes to. */
 export interface S3ResumableSink extends ResumableSink {
@@ -38,13 +35,11 @@ export async function openS3ResumableSink(storage: S3ExportStorage, key: string)
   }
   uploadId ??= await storage.createUpload(objectKey);
   const id = uploadId;
-  const buffer = new Uint8Array(partBytes);
-  let filled = 0;
+  const buffer = new PartBuffer(partBytes);
 
   const uploadBuffered = async (): Promise<void> => {
-    if (etags.length >= S3_MAX_PARTS) throw new ExportError('QUOTA_EXCEEDED', `${objectKey} needs more than ${S3_MAX_PARTS} parts of ${partBytes} bytes`);
-    etags.push(await storage.uploadPart(objectKey, id, etags.length + 1, buffer.subarray(0, filled)));
-    filled = 0;
+    etags.push(await storage.uploadPart(objectKey, id, etags.length + 1, buffer.pending));
+    buffer.clear();
   };
 
   return {
@@ -54,28 +49,19 @@ export async function openS3ResumableSink(storage: S3ExportStorage, key: string)
     async truncate(offsetBytes) {
       const keepParts = Math.min(etags.length, Math.floor(offsetBytes / partBytes));
       etags = etags.slice(0, keepParts);
-      filled = 0;
+      buffer.clear();
       return keepParts * partBytes;
     },
-    async write(chunk) {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const n = Math.min(chunk.byteLength - offset, partBytes - filled);
-        buffer.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === partBytes) await uploadBuffered();
-      }
-    },
+    write: (chunk) => buffer.add(chunk, uploadBuffered),
     // Nothing to flush: a part is durable once uploaded, and a part under the minimum cannot be uploaded early.
     async close() {
-      if (filled > 0 || etags.length === 0) await uploadBuffered();
+      if (buffer.pending.byteLength > 0 || etags.length === 0) await uploadBuffered();
       // Parts beyond the last listed (left by a longer earlier attempt) are dropped by the completion.
       await storage.completeUpload(objectKey, id, etags);
     },
     abort: () => storage.abortUpload(objectKey, id),
     async release() {
-      filled = 0;
+      buffer.clear();
     },
   };
 }
@@ -94,15 +80,5 @@ export async function openS3ResumableArchive(
   const inner = await openS3ResumableSink(storage, jobId);
   // A checkpoint past the uploaded parts is still usable: the sink keeps the whole parts before it (none, at
   // worst) and the engine rewrites from there, checking the replayed bytes against the checkpoint's hash.
-  const checkpoint = resume?.checkpoint;
-  return {
-    checkpoint,
-    sink: {
-      ...inner,
-      async close() {
-        await beforeStore();
-        await inner.close();
-      },
-    },
-  };
+  return { checkpoint: resume?.checkpoint, sink: withStoreCheck(inner, beforeStore) };
 }

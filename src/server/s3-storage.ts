@@ -156,6 +156,7 @@ export class S3ExportStorage implements ExportStorage {
 
   /** Uploads one part and returns its ETag. */
   async uploadPart(objectKey: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string> {
+    if (partNumber > S3_MAX_PARTS) throw new ExportError('QUOTA_EXCEEDED', `${objectKey} needs more than ${S3_MAX_PARTS} parts of ${this.partSizeBytes} bytes`);
     const response = await this.send('PUT', objectKey, { partNumber: String(partNumber), uploadId }, {}, body);
     await expectOk(response, `UploadPart ${partNumber}`);
     const etag = response.headers.get('etag');
@@ -243,18 +244,47 @@ export class S3ExportStorage implements ExportStorage {
   }
 }
 
+/** One part's bytes gathered from chunks of any size, in one buffer of the part size (both multipart sinks). */
+export class PartBuffer {
+  private readonly bytes: Uint8Array;
+  private filled = 0;
+
+  constructor(partBytes: number) {
+    this.bytes = new Uint8Array(partBytes);
+  }
+
+  /** The bytes buffered so far, as a view valid until the next `add` or `clear`. */
+  get pending(): Uint8Array {
+    return this.bytes.subarray(0, this.filled);
+  }
+
+  clear(): void {
+    this.filled = 0;
+  }
+
+  /** Appends `chunk`; each time the buffer is full, awaits `onFull`, which uploads `pending` and clears. */
+  async add(chunk: Uint8Array, onFull: () => Promise<void>): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      const n = Math.min(chunk.byteLength - offset, this.bytes.length - this.filled);
+      this.bytes.set(chunk.subarray(offset, offset + n), this.filled);
+      this.filled += n;
+      offset += n;
+      if (this.filled === this.bytes.length) await onFull();
+    }
+  }
+}
+
 /** A sink that buffers one part at a time: memory stays at `partSizeBytes` whatever the archive's size. */
 function multipartSink(storage: S3ExportStorage, objectKey: string, partSizeBytes: number, contentType: string): WritableStream<Uint8Array> {
-  const part = new Uint8Array(partSizeBytes);
-  let filled = 0;
+  const part = new PartBuffer(partSizeBytes);
   let uploadId: string | undefined;
   const etags: string[] = [];
 
   const flushPart = async (): Promise<void> => {
     uploadId ??= await storage.createUpload(objectKey, contentType);
-    if (etags.length >= S3_MAX_PARTS) throw new ExportError('QUOTA_EXCEEDED', `${objectKey} needs more than ${S3_MAX_PARTS} parts of ${partSizeBytes} bytes`);
-    etags.push(await storage.uploadPart(objectKey, uploadId, etags.length + 1, part.subarray(0, filled)));
-    filled = 0;
+    etags.push(await storage.uploadPart(objectKey, uploadId, etags.length + 1, part.pending));
+    part.clear();
   };
   const discard = async (): Promise<void> => {
     if (uploadId) await storage.abortUpload(objectKey, uploadId);
@@ -271,20 +301,11 @@ function multipartSink(storage: S3ExportStorage, objectKey: string, partSizeByte
   };
 
   return new WritableStream<Uint8Array>({
-    write: (chunk) => orDiscard(async () => {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const n = Math.min(chunk.byteLength - offset, partSizeBytes - filled);
-        part.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === partSizeBytes) await flushPart();
-      }
-    }),
+    write: (chunk) => orDiscard(() => part.add(chunk, flushPart)),
     close: () => orDiscard(async () => {
-      if (!uploadId) return storage.putObject(objectKey, part.slice(0, filled), contentType);
+      if (!uploadId) return storage.putObject(objectKey, part.pending.slice(), contentType);
       // The last part may be smaller than the minimum; an empty one is only sent when there were no bytes at all.
-      if (filled > 0) await flushPart();
+      if (part.pending.byteLength > 0) await flushPart();
       await storage.completeUpload(objectKey, uploadId, etags);
     }),
     abort: () => discard(),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 
 const run = promisify(execFile);
 const script = path.resolve(import.meta.dirname, '../../scripts/start-postgres.sh');
@@ -65,3 +66,11 @@ export function scaledEnv(databaseUrl: string, vapid: { publicKey: string; priva
     TAKEAWAY_RATE_PER_S: '100000',
   };
 }
+
+/** The export the scaled-mode tests ask for: activities as FIT and GPX, daily steps as CSV. */
+export const SCALED_TEST_REQUEST: ExportRequest = {
+  createdAtMs: Date.UTC(2026, 10, 2),
+  filter: { kinds: ['activity', 'steps'] },
+  formats: { activity: ['fit', 'gpx'], steps: ['csv'] },
+  options: DEFAULT_EXPORT_OPTIONS,
+};

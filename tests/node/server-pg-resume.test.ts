@@ -10,18 +10,12 @@ import path from 'node:path';
 import pg from 'pg';
 import webPush from 'web-push';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_OPTIONS, type ExportRequest } from '../../src/model/request.ts';
 import { migrate } from '../../src/server/pg/schema.ts';
 import { parseExportRequestBody } from '../../src/server/request-body.ts';
-import { scaledEnv, startTestDatabase, type TestDatabase } from './pg-fixture.ts';
+import { scaledEnv, startTestDatabase, type TestDatabase, SCALED_TEST_REQUEST } from './pg-fixture.ts';
 import { deviceArchive, pollExport, PushReceiver, RecordsApiHost, ServerProcess, TestSubscription, tokenFor, waitUntil } from './server-fixtures.ts';
 
-const REQUEST: ExportRequest = {
-  createdAtMs: Date.UTC(2026, 10, 2),
-  filter: { kinds: ['activity', 'steps'] },
-  formats: { activity: ['fit', 'gpx'], steps: ['csv'] },
-  options: DEFAULT_EXPORT_OPTIONS,
-};
+const REQUEST = SCALED_TEST_REQUEST;
 
 let db: TestDatabase;
 let sql: pg.Pool;
